@@ -1,0 +1,181 @@
+//! Problems found in a site, reported the way a compiler reports them.
+//!
+//! Every content problem names the file, the line and the column *in the file*
+//! (not in the front-matter block), quotes the offending line and, where it can,
+//! says what was expected. Loading collects all of them before giving up, so an
+//! author fixes a whole batch per run instead of one error at a time.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is: errors fail the build, warnings are advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in one file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file as the user would name it (site root joined with the relative path).
+    pub path: PathBuf,
+    /// 1-based line in the file; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub column: usize,
+    pub message: String,
+    /// The text of the offending line, quoted under the message.
+    pub source_line: Option<String>,
+    /// What was expected, or the nearest valid value.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file (no line known).
+    pub fn file_error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: None,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// `path:line:column` as editors and terminals link it.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.path.display().to_string(),
+            (line, 0) => format!("{}:{line}", self.path.display()),
+            (line, column) => format!("{}:{line}:{column}", self.path.display()),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        write!(f, "  --> {}", self.location())?;
+        if let Some(text) = &self.source_line {
+            let number = self.line.to_string();
+            let gutter = " ".repeat(number.len());
+            write!(f, "\n {gutter} |\n {number} | {text}")?;
+            if self.column > 0 {
+                // Underline from the column to the end of the token (or one caret).
+                let start: String = text.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let token = text.chars().skip(self.column - 1).take_while(|c| !c.is_whitespace()).count().max(1);
+                write!(f, "\n {gutter} | {start}{}", "^".repeat(token.min(60)))?;
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The text of one content file, kept to quote lines in diagnostics.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceText {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceText { path: path.into(), text: text.into() }
+    }
+
+    /// The 1-based line `line`, without its line ending.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        if line == 0 {
+            return None;
+        }
+        self.text.lines().nth(line - 1)
+    }
+
+    /// An error at `line:column` of this file, quoting the line.
+    pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            path: self.path.clone(),
+            line,
+            column,
+            message: message.into(),
+            source_line: self.line(line).map(|l| l.trim_end().to_string()),
+            help: None,
+        }
+    }
+
+    pub fn display_path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// The closest candidate to `wanted` by edit distance, if it is close enough to
+/// be a plausible typo (used for "did you mean" hints).
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(wanted.chars().count()) / 2).max(2))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_and_ignores_strangers() {
+        let scale = ["true", "mostly-true", "half-true", "false"];
+        assert_eq!(nearest("flase", scale), Some("false"));
+        assert_eq!(nearest("mostly true", scale), Some("mostly-true"));
+        assert_eq!(nearest("pants-on-fire", scale), None);
+    }
+
+    #[test]
+    fn display_quotes_the_line_and_underlines_the_token() {
+        let source = SourceText::new("content/claims/a.md", "---\nverdict: flase\n---\n");
+        let text = source.error_at(2, 10, "unknown verdict `flase`").with_help("valid verdicts: true, false").to_string();
+        assert_eq!(
+            text,
+            "error: unknown verdict `flase`\n  --> content/claims/a.md:2:10\n   |\n 2 | verdict: flase\n   |          ^^^^^\n  = help: valid verdicts: true, false"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! # verdict: a static-site generator for fact checks
+//!
+//! The folders are the pipeline:
+//!
+//! 1. [`load`]: walk `content/`, split front matter, deserialise it with
+//!    serde_yaml into typed structs; every problem located at file:line:column.
+//! 2. [`model`]: resolve claims, speakers, sources, topics and the verdict
+//!    scale into a [`model::Site`], checking cross-references and building the
+//!    reverse indices (which claims each source supports or contradicts).
+//! 3. [`render`]: Markdown (pulldown-cmark + syntect), Tera templates from the
+//!    theme, ClaimReview JSON-LD, feed, sitemap: a list of [`render::Output`]s,
+//!    rendered in parallel.
+//! 4. [`write`]: the output folder, replaced atomically, never deleting a file
+//!    verdict did not write.
+//!
+//! [`build`] runs the four stages; `check` runs the first three and writes
+//! nothing. The library never prints: it returns values and [`Diagnostic`]s,
+//! and `src/main.rs` turns them into text and exit codes.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use diagnostic::{Diagnostic, Severity};
+use model::site::ModelOptions;
+use model::{Site, WebUrl};
+use render::theme::{load_theme, Theme};
+use render::Output;
+use write::WriteError;
+
+/// What `verdict build` (and `check`) are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root: the folder holding `site.yaml`.
+    pub root: PathBuf,
+    /// Output folder; `public/` under the root when `None`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Include claims marked `draft: true`.
+    pub drafts: bool,
+    /// Use a non-empty output folder verdict did not create (its files are kept).
+    pub force: bool,
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| load::display_path(&self.root, Path::new("public")))
+    }
+}
+
+/// Why a build failed. Each variant maps to an exit status in the binary.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The command cannot run as asked (no `site.yaml`, a bad flag value): exit 2.
+    Usage(String),
+    /// Problems in the content, templates or configuration: exit 1.
+    Content(Vec<Diagnostic>),
+    /// The output folder was refused or could not be written: exit 1.
+    Write(WriteError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Usage(message) => f.write_str(message),
+            BuildError::Content(problems) => write!(f, "{} problem(s) in the site", problems.len()),
+            BuildError::Write(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A finished build.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written (pages, feeds, assets, static files).
+    pub files: usize,
+    /// Files verdict did not write that it found in the output and kept.
+    pub kept: Vec<String>,
+    pub output: PathBuf,
+    pub millis: u128,
+    /// Warnings met on the way (the build still succeeded).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A loaded, checked and themed site, ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load, model and theme: everything before rendering.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+    let root = &options.root;
+    if !root.join("site.yaml").is_file() {
+        return Err(BuildError::Usage(format!(
+            "no site.yaml in {}: run verdict in a site folder, pass --root DIR, or create a site with `verdict init DIR`",
+            if root.as_os_str().is_empty() { Path::new(".") } else { root.as_path() }.display()
+        )));
+    }
+    let base_url = match &options.base_url {
+        Some(url) => Some(WebUrl::parse(url).map_err(|e| BuildError::Usage(format!("--base-url: {e}")))?),
+        None => None,
+    };
+    let loaded = load::load(root);
+    let (mut warnings, mut errors): (Vec<_>, Vec<_>) = loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Warning);
+    let Some(loaded_site) = loaded.site else { return Err(BuildError::Content(errors)) };
+
+    let model_options = ModelOptions { include_drafts: options.drafts, base_url };
+    let site = match model::build_site(&loaded_site, &model_options) {
+        Ok(site) => Some(site),
+        Err(mut problems) => {
+            errors.append(&mut problems);
+            None
+        }
+    };
+    let theme_name = site.as_ref().map_or("default", |s| s.config.theme.as_str());
+    let theme = match load_theme(root, theme_name) {
+        Ok(theme) => Some(theme),
+        Err(mut problems) => {
+            errors.append(&mut problems);
+            None
+        }
+    };
+    match (site, theme) {
+        (Some(site), Some(theme)) if errors.is_empty() => {
+            warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            Ok(Prepared { site, theme, warnings })
+        }
+        _ => {
+            sort_diagnostics(&mut errors);
+            Err(BuildError::Content(errors))
+        }
+    }
+}
+
+/// Orders diagnostics by file, line and column, as an author reads them.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+}
+
+/// Renders a prepared site into memory.
+pub fn render(prepared: &Prepared) -> Result<Vec<Output>, BuildError> {
+    render::render_site(&prepared.site, &prepared.theme).map_err(BuildError::Content)
+}
+
+/// `verdict build`: validate everything, render, and swap the new site in.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let output = options.output_dir();
+    // Refuse a dangerous output before doing any work.
+    write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
+    let prepared = prepare(options)?;
+    let outputs = render(&prepared)?;
+    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+    let static_dir = options.root.join("static");
+    let report = write::write_site(&options.root, &output, &outputs, Some(&static_dir), options.force).map_err(BuildError::Write)?;
+    Ok(BuildSummary { pages, files: report.written, kept: report.kept, output, millis: started.elapsed().as_millis(), warnings: prepared.warnings })
+}
+
+/// `verdict check`: everything `build` validates, writing nothing. Returns the warnings.
+pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
+    let prepared = prepare(options)?;
+    render(&prepared)?;
+    Ok(prepared.warnings)
+}

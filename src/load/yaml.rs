@@ -1,0 +1,310 @@
+//! Typed deserialisation of front matter that reports *every* problem.
+//!
+//! serde stops at the first error. To show an author all the problems of a file
+//! in one run, [`Document::deserialize`] takes serde_yaml's first error, removes
+//! the offending key from a copy of the document, and deserialises again, until
+//! the document deserialises or nothing more can be removed. Each error keeps
+//! serde_yaml's path (`supporting[1].quote`), which [`Locator`] turns into a line
+//! and column in the original file, so removing keys never shifts a position.
+
+use std::collections::HashSet;
+
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use super::locate::{child, parent, Locator, Pos};
+use crate::diagnostic::{nearest, Diagnostic, SourceText};
+
+/// Most problems reported for one document; past this the rest is noise.
+const MAX_PROBLEMS_PER_DOCUMENT: usize = 32;
+
+/// The YAML of one file, with what is needed to point into the file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceText,
+    yaml: String,
+    /// File line of the YAML's first line.
+    first_line: usize,
+    pub locator: Locator,
+}
+
+impl Document {
+    pub fn new(source: SourceText, yaml: &str, first_line: usize) -> Self {
+        Document { source, yaml: yaml.to_string(), first_line, locator: Locator::new(yaml) }
+    }
+
+    /// Deserialises into `T`, collecting every problem serde_yaml finds.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        self.deserialize_unsorted().map_err(|mut problems| {
+            problems.sort_by_key(|d| (d.line, d.column));
+            problems
+        })
+    }
+
+    fn deserialize_unsorted<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        // An empty front matter is an empty mapping: the author sees which keys are missing.
+        let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
+        let mut value: Value = match serde_yaml::from_str(yaml) {
+            Ok(Value::Null) => Value::Mapping(Mapping::new()),
+            Ok(value) => value,
+            Err(error) => return Err(vec![self.syntax_error(&error)]),
+        };
+        let mut text = yaml.to_string();
+        let mut problems = Vec::new();
+        let mut removed: HashSet<String> = HashSet::new();
+        loop {
+            let error = match serde_yaml::from_str::<T>(&text) {
+                Ok(parsed) if problems.is_empty() => return Ok(parsed),
+                Ok(_) => return Err(problems),
+                Err(error) => error,
+            };
+            let problem = Problem::from_error(&error);
+            if let ProblemKind::Missing(field) = &problem.kind {
+                // A required key we removed ourselves was already reported as invalid.
+                if !removed.contains(&child(&problem.path, field)) {
+                    problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
+                }
+                return Err(problems);
+            }
+            problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
+            let Some(target) = problem.path_to_remove() else { return Err(problems) };
+            if problems.len() >= MAX_PROBLEMS_PER_DOCUMENT || !remove(&mut value, &target) {
+                return Err(problems);
+            }
+            removed.insert(target);
+            text = match serde_yaml::to_string(&value) {
+                Ok(text) => text,
+                Err(_) => return Err(problems),
+            };
+        }
+    }
+
+    /// A file position for a YAML position.
+    fn file_pos(&self, pos: Pos) -> (usize, usize) {
+        (pos.line + self.first_line - 1, pos.column)
+    }
+
+    /// An error pointing at the value at `path`.
+    pub fn error_at_value(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = self.locator.value_pos(path);
+        self.error_at(pos, message)
+    }
+
+    /// An error pointing at the key of the entry at `path`.
+    pub fn error_at_key(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = self.locator.key_pos(path);
+        self.error_at(pos, message)
+    }
+
+    fn error_at(&self, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {
+        match pos {
+            Some(pos) => {
+                let (line, column) = self.file_pos(pos);
+                self.source.error_at(line, column, message)
+            }
+            // The opening `---` stands for the front matter as a whole.
+            None => self.source.error_at(self.first_line.saturating_sub(1).max(1), 1, message),
+        }
+    }
+
+    fn syntax_error(&self, error: &serde_yaml::Error) -> Diagnostic {
+        let message = strip_location(&error.to_string());
+        let pos = error.location().map(|l| Pos { line: l.line(), column: l.column() });
+        self.error_at(pos, format!("invalid YAML in front matter: {message}"))
+    }
+
+    fn diagnostic(&self, problem: &Problem, serde_pos: Option<Pos>) -> Diagnostic {
+        let located = match &problem.kind {
+            ProblemKind::UnknownField { name, .. } => self.locator.key_pos(&child(&problem.path, name)),
+            // A key missing from the front matter as a whole: point at its opening `---`.
+            ProblemKind::Missing(_) if problem.path.is_empty() => return self.with_help(self.error_at(None, problem.message()), problem),
+            ProblemKind::Missing(_) => self.locator.value_pos(&problem.path),
+            ProblemKind::Other(_) => self.locator.get(&problem.path).map(|n| n.value),
+        };
+        self.with_help(self.error_at(located.or(serde_pos), problem.message()), problem)
+    }
+
+    fn with_help(&self, mut diagnostic: Diagnostic, problem: &Problem) -> Diagnostic {
+        diagnostic.help = problem.help();
+        diagnostic
+    }
+}
+
+/// serde_yaml's own position is exact for the first error, which it found in the
+/// original text; later passes parse re-serialised text, so only paths count.
+fn first_pass_position(error: &serde_yaml::Error, first: bool) -> Option<Pos> {
+    if !first {
+        return None;
+    }
+    error.location().map(|l| Pos { line: l.line(), column: l.column() })
+}
+
+/// serde_yaml appends " at line L column C"; positions are reported separately.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+#[derive(Debug)]
+enum ProblemKind {
+    UnknownField { name: String, expected: Vec<String> },
+    Missing(String),
+    Other(String),
+}
+
+/// One serde_yaml error, split into its path and what went wrong.
+#[derive(Debug)]
+struct Problem {
+    path: String,
+    kind: ProblemKind,
+}
+
+impl Problem {
+    fn from_error(error: &serde_yaml::Error) -> Problem {
+        let message = strip_location(&error.to_string());
+        // serde_yaml writes "path.to[1].key: message" for nested errors.
+        let (path, rest) = match message.split_once(": ") {
+            Some((path, rest)) if !path.is_empty() && !path.contains([' ', '`']) => (path.to_string(), rest.to_string()),
+            _ => (String::new(), message.clone()),
+        };
+        let kind = if let Some(after) = rest.strip_prefix("unknown field `") {
+            let name = after.split('`').next().unwrap_or_default().to_string();
+            let expected = after.split('`').skip(2).step_by(2).map(str::to_string).collect();
+            ProblemKind::UnknownField { name, expected }
+        } else if let Some(after) = rest.strip_prefix("missing field `") {
+            ProblemKind::Missing(after.split('`').next().unwrap_or_default().to_string())
+        } else {
+            ProblemKind::Other(rest)
+        };
+        Problem { path, kind }
+    }
+
+    fn message(&self) -> String {
+        match &self.kind {
+            ProblemKind::UnknownField { name, .. } => format!("unknown key `{name}`"),
+            ProblemKind::Missing(field) if self.path.is_empty() => format!("missing required key `{field}`"),
+            ProblemKind::Missing(field) => format!("missing required key `{field}` in `{}`", self.path),
+            ProblemKind::Other(text) if self.path.is_empty() => text.clone(),
+            ProblemKind::Other(text) => format!("invalid `{}`: {text}", self.path),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        let ProblemKind::UnknownField { name, expected } = &self.kind else { return None };
+        if expected.is_empty() {
+            return None;
+        }
+        let list = expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+        Some(match nearest(name, expected.iter().map(String::as_str)) {
+            Some(suggestion) => format!("did you mean `{suggestion}`? valid keys here: {list}"),
+            None => format!("valid keys here: {list}"),
+        })
+    }
+
+    /// The path of the node to drop before trying again.
+    fn path_to_remove(&self) -> Option<String> {
+        match &self.kind {
+            ProblemKind::UnknownField { name, .. } => Some(child(&self.path, name)),
+            ProblemKind::Missing(_) => None,
+            // A bad element of a list cannot be dropped without renumbering its
+            // siblings' paths; a bad key can.
+            ProblemKind::Other(_) if self.path.is_empty() || self.path.ends_with(']') => None,
+            ProblemKind::Other(_) => Some(self.path.clone()),
+        }
+    }
+}
+
+/// Removes the mapping entry at `path` from `value`; false if there is none.
+fn remove(value: &mut Value, path: &str) -> bool {
+    let Some(parent_path) = parent(path) else { return false };
+    let key = &path[parent_path.len()..].trim_start_matches('.');
+    match node_mut(value, parent_path) {
+        Some(Value::Mapping(map)) => map.remove(*key).is_some(),
+        _ => false,
+    }
+}
+
+/// The node at a serde_yaml-style path.
+fn node_mut<'v>(value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    let mut node = value;
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        let (key, indices) = match segment.find('[') {
+            Some(i) => (&segment[..i], &segment[i..]),
+            None => (segment, ""),
+        };
+        if !key.is_empty() {
+            node = node.as_mapping_mut()?.get_mut(key)?;
+        }
+        for index in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            node = node.as_sequence_mut()?.get_mut(index.parse::<usize>().ok()?)?;
+        }
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Cite {
+        title: String,
+        quote: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Front {
+        claim: String,
+        rating: Option<u32>,
+        cites: Vec<Cite>,
+    }
+
+    fn problems(yaml: &str) -> Vec<Diagnostic> {
+        let source = SourceText::new("c.md", format!("---\n{yaml}---\n"));
+        let doc = Document::new(source, yaml, 2);
+        doc.deserialize::<Front>().unwrap_err()
+    }
+
+    #[test]
+    fn reports_every_problem_with_file_lines() {
+        let found = problems("claim: x\nratng: 3\ncites:\n  - title: a\n    qoute: b\nrating: many\n");
+        let summary: Vec<_> = found.iter().map(|d| (d.line, d.column, d.message.as_str())).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (3, 1, "unknown key `ratng`"),
+                (6, 5, "unknown key `qoute`"),
+                (7, 9, "invalid `rating`: invalid type: string \"many\", expected u32"),
+            ]
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `rating`? valid keys here: `claim`, `rating`, `cites`"));
+    }
+
+    #[test]
+    fn invalid_required_key_is_not_also_reported_missing() {
+        let found = problems("claim: [1, 2]\ncites: []\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].line, found[0].column), (2, 8));
+    }
+
+    #[test]
+    fn missing_key_is_reported() {
+        let found = problems("cites: []\n");
+        assert_eq!(found[0].message, "missing required key `claim`");
+        assert_eq!(found[0].line, 1);
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let found = problems("claim: x\n  bad: : y\n");
+        assert!(found[0].message.starts_with("invalid YAML in front matter"), "{}", found[0].message);
+        assert_eq!(found[0].line, 3);
+    }
+}

@@ -1,0 +1,127 @@
+//! The `verdict` command line: parses arguments, calls the library, prints
+//! what it returns, and turns the outcome into an exit status
+//! (0 success, 1 content or check errors, 2 usage errors).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use verdict::{BuildError, BuildOptions, Diagnostic};
+
+#[derive(Parser)]
+#[command(name = "verdict", version, about = "Build fact-check microsites from Markdown claims.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct RootArg {
+    /// The site root: the folder holding site.yaml.
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    root: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate all content and write the site.
+    Build {
+        #[command(flatten)]
+        root: RootArg,
+        /// Output folder [default: public/ under the root].
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Absolute URL the site will live at, replacing base_url from site.yaml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include claims marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Write into a non-empty output folder verdict did not create (its files are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate everything a build would, writing nothing.
+    Check {
+        #[command(flatten)]
+        root: RootArg,
+        /// Include claims marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build { root, output, base_url, drafts, force } => {
+            let options = BuildOptions { root: root.root, output, base_url, drafts, force };
+            match verdict::build(&options) {
+                Ok(summary) => {
+                    print_diagnostics(&summary.warnings);
+                    let mut out = io::stdout().lock();
+                    for kept in &summary.kept {
+                        let _ = writeln!(out, "kept {kept} (not written by verdict)");
+                    }
+                    let _ = writeln!(
+                        out,
+                        "built {} pages ({} files) into {} in {} ms",
+                        summary.pages,
+                        summary.files,
+                        summary.output.display(),
+                        summary.millis
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => report_failure(&error, Some(&options.output_dir())),
+            }
+        }
+        Command::Check { root, drafts } => {
+            let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
+            match verdict::check(&options) {
+                Ok(warnings) => {
+                    print_diagnostics(&warnings);
+                    let _ = writeln!(io::stdout().lock(), "no errors ({} warning{})", warnings.len(), if warnings.len() == 1 { "" } else { "s" });
+                    ExitCode::SUCCESS
+                }
+                Err(error) => report_failure(&error, None),
+            }
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut err = io::stderr().lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(err, "{diagnostic}\n");
+    }
+}
+
+fn report_failure(error: &BuildError, output: Option<&std::path::Path>) -> ExitCode {
+    let mut err = io::stderr().lock();
+    match error {
+        BuildError::Usage(message) => {
+            let _ = writeln!(err, "error: {message}");
+            ExitCode::from(2)
+        }
+        BuildError::Content(problems) => {
+            drop(err);
+            print_diagnostics(problems);
+            let mut err = io::stderr().lock();
+            let untouched = output.map(|o| format!("; {} was left untouched", o.display())).unwrap_or_default();
+            let _ = writeln!(err, "error: {} problem{} found{untouched}", problems.len(), if problems.len() == 1 { "" } else { "s" });
+            ExitCode::from(1)
+        }
+        BuildError::Write(error) => {
+            let _ = writeln!(err, "error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}

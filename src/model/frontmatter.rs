@@ -1,0 +1,170 @@
+//! The front matter of each kind of content file, exactly as the spec writes it.
+//!
+//! These structs are what serde_yaml deserialises into. `deny_unknown_fields`
+//! everywhere: a typo (`suporting:`) must fail loudly, not vanish. Checks that
+//! need the whole site (does this source slug exist? is this verdict on the
+//! scale?) happen later, in [`crate::model::site`].
+
+use serde::Deserialize;
+
+use super::values::{list_or_null, Date, Link, OneOrMany, VerdictKey, WebUrl};
+use super::verdict::VerdictEntry;
+
+/// `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    pub title: String,
+    pub base_url: WebUrl,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub organization: Option<OrganizationFile>,
+    #[serde(default)]
+    pub verdicts: Option<Vec<VerdictEntry>>,
+    #[serde(default)]
+    pub extra: Option<serde_yaml::Value>,
+}
+
+/// `organization:` in `site.yaml`: the fact-checker, ClaimReview's `author`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationFile {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<WebUrl>,
+    #[serde(default)]
+    pub logo: Option<Link>,
+}
+
+/// `content/claims/SLUG.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimFile {
+    pub claim: String,
+    pub speaker: String,
+    pub verdict: VerdictKey,
+    /// `date` is accepted too: it is what Hugo and Zola front matter calls it,
+    /// and what the shared benchmark corpus writes.
+    #[serde(alias = "date")]
+    pub published: Date,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub claimed_on: Option<Date>,
+    #[serde(default)]
+    pub claimed_in: Option<String>,
+    #[serde(default)]
+    pub claim_url: Option<WebUrl>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "list_or_null")]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub author: OneOrMany,
+    #[serde(deserialize_with = "list_or_null")]
+    pub supporting: Vec<CitationFile>,
+    #[serde(deserialize_with = "list_or_null")]
+    pub contradicting: Vec<CitationFile>,
+    #[serde(default, deserialize_with = "list_or_null")]
+    pub corrections: Vec<CorrectionFile>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// One entry of `supporting` or `contradicting`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitationFile {
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<WebUrl>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub archive: Option<WebUrl>,
+    #[serde(default)]
+    pub archive_file: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One entry of `corrections`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionFile {
+    pub date: Date,
+    pub note: String,
+}
+
+/// Whether a speaker is a person or an organisation (ClaimReview's
+/// `itemReviewed.author` type). Not in the spec's key list; optional, and
+/// `person` when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    #[default]
+    Person,
+    Organization,
+}
+
+/// `content/speakers/SLUG.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerFile {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub affiliation: Option<String>,
+    #[serde(default)]
+    pub image: Option<Link>,
+    #[serde(default, deserialize_with = "list_or_null")]
+    pub same_as: Vec<WebUrl>,
+    #[serde(default)]
+    pub kind: Option<SpeakerKind>,
+}
+
+/// `content/sources/SLUG.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub url: Option<WebUrl>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub archive: Option<WebUrl>,
+    #[serde(default)]
+    pub archive_file: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// `content/pages/SLUG.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFile {
+    pub title: String,
+    #[serde(default)]
+    pub menu: Option<i64>,
+    /// Meta description; not in the spec's key list, optional.
+    #[serde(default)]
+    pub description: Option<String>,
+}

@@ -1,0 +1,17 @@
+//! Stage 2, **model**: the site as a fact-check desk thinks of it.
+//!
+//! Claims, speakers, sources, topics, free pages and the verdict scale, with the
+//! cross-references resolved (each claim points at its speaker, verdict, topics
+//! and sources by index) and the reverse indices built: which claims each source
+//! supports or contradicts, each speaker's verdict counts. Building the model is
+//! where every check that needs more than one file happens.
+
+pub mod frontmatter;
+pub mod site;
+pub mod slug;
+pub mod values;
+pub mod verdict;
+
+pub use site::{build_site, Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
+pub use values::{Date, WebUrl};
+pub use verdict::{Verdict, VerdictScale};

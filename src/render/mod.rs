@@ -1,0 +1,461 @@
+//! Stage 3, **render**: from the model to the bytes of every output file.
+//!
+//! Each HTML page is identified by a [`PageId`] and rendered on its own through
+//! one Tera template, so pages render in parallel (rayon) and `serve` can
+//! re-render just the pages a change touches. Markdown bodies go through
+//! [`markdown`] (pulldown-cmark + syntect); ClaimReview comes from [`jsonld`];
+//! the feed, sitemap and search index from [`feeds`]. Nothing here writes to
+//! disk: the result is a list of [`Output`]s for [`crate::write`].
+
+pub mod feeds;
+pub mod highlight;
+pub mod jsonld;
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::display_path;
+use crate::model::Site;
+use theme::{describe_origin, error_chain, Theme};
+use views::*;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path inside the output folder, `/`-separated (`claims/x/index.html`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Every HTML page of a site. List pages carry their 1-based page number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageId {
+    Home,
+    ClaimList(usize),
+    Claim(usize),
+    SpeakerList(usize),
+    Speaker(usize, usize),
+    VerdictList,
+    Verdict(usize, usize),
+    TopicList(usize),
+    Topic(usize, usize),
+    SourceList(usize),
+    Source(usize, usize),
+    Page(usize),
+    NotFound,
+}
+
+/// Latest fact checks on the home page.
+pub const HOME_CLAIMS: usize = 12;
+
+impl PageId {
+    /// The template that renders this page.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageId::Home => "index.html",
+            PageId::ClaimList(_) => "claims.html",
+            PageId::Claim(_) => "claim.html",
+            PageId::SpeakerList(_) => "speakers.html",
+            PageId::Speaker(..) => "speaker.html",
+            PageId::VerdictList => "verdicts.html",
+            PageId::Verdict(..) => "verdict.html",
+            PageId::TopicList(_) => "topics.html",
+            PageId::Topic(..) => "topic.html",
+            PageId::SourceList(_) => "sources.html",
+            PageId::Source(..) => "source.html",
+            PageId::Page(_) => "page.html",
+            PageId::NotFound => "404.html",
+        }
+    }
+
+    /// The page's URL path inside the site (`claims/x/`), `404.html` for the error page.
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            PageId::Home => String::new(),
+            PageId::ClaimList(n) => paged_path("claims/", n),
+            PageId::Claim(i) => claim_path(&site.claims[i]),
+            PageId::SpeakerList(n) => paged_path("speakers/", n),
+            PageId::Speaker(i, n) => paged_path(&speaker_path(&site.speakers[i]), n),
+            PageId::VerdictList => "verdicts/".into(),
+            PageId::Verdict(i, n) => paged_path(&verdict_path(&site.scale.verdicts[i]), n),
+            PageId::TopicList(n) => paged_path("topics/", n),
+            PageId::Topic(i, n) => paged_path(&topic_path(&site.topics[i]), n),
+            PageId::SourceList(n) => paged_path("sources/", n),
+            PageId::Source(i, n) => paged_path(&source_path(&site.sources[i]), n),
+            PageId::Page(i) => page_path(&site.pages[i]),
+            PageId::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The file the page is written to.
+    pub fn output_path(self, site: &Site) -> String {
+        match self {
+            PageId::NotFound => "404.html".into(),
+            other => format!("{}index.html", other.path(site)),
+        }
+    }
+}
+
+/// Every page of the site, in a stable order.
+pub fn all_pages(site: &Site) -> Vec<PageId> {
+    let mut pages = vec![PageId::Home, PageId::VerdictList, PageId::NotFound];
+    pages.extend((1..=page_count(site.claims.len())).map(PageId::ClaimList));
+    pages.extend((0..site.claims.len()).map(PageId::Claim));
+    pages.extend((1..=page_count(site.speakers.len())).map(PageId::SpeakerList));
+    for (i, speaker) in site.speakers.iter().enumerate() {
+        pages.extend((1..=page_count(speaker.claims.len())).map(|n| PageId::Speaker(i, n)));
+    }
+    for (i, &count) in site.verdict_counts.iter().enumerate() {
+        pages.extend((1..=page_count(count)).map(|n| PageId::Verdict(i, n)));
+    }
+    pages.extend((1..=page_count(site.topics.len())).map(PageId::TopicList));
+    for (i, topic) in site.topics.iter().enumerate() {
+        pages.extend((1..=page_count(topic.claims.len())).map(|n| PageId::Topic(i, n)));
+    }
+    pages.extend((1..=page_count(site.sources.len())).map(PageId::SourceList));
+    for (i, source) in site.sources.iter().enumerate() {
+        pages.extend((1..=page_count(source.supports.len() + source.contradicts.len())).map(|n| PageId::Source(i, n)));
+    }
+    pages.extend((0..site.pages.len()).map(PageId::Page));
+    pages
+}
+
+/// What every page needs, computed once per build.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub urls: Urls,
+    /// The `site` and `assets` variables, shared by every page.
+    globals: Context,
+    /// Each claim's card, by claim index.
+    cards: Vec<ClaimCard>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    organization: OrganizationView<'a>,
+    extra: &'a serde_json::Value,
+    menu: Vec<MenuItem>,
+    verdicts: Vec<VerdictView>,
+    claim_count: usize,
+    home_url: String,
+    claims_url: String,
+    speakers_url: String,
+    verdicts_url: String,
+    topics_url: String,
+    sources_url: String,
+    feed_url: String,
+    search_index_url: String,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct OrganizationView<'a> {
+    name: &'a str,
+    url: &'a str,
+    logo: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MenuItem {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    kind: &'static str,
+    title: String,
+    description: String,
+    url: String,
+    permalink: String,
+    og_type: &'static str,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let urls = Urls::new(site);
+        let config = &site.config;
+        let site_view = SiteView {
+            title: &config.title,
+            description: config.description.as_deref(),
+            language: &config.language,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            organization: OrganizationView { name: &config.organization.name, url: &config.organization.url, logo: config.organization.logo.as_deref() },
+            extra: &config.extra,
+            menu: site.pages.iter().filter(|p| p.menu.is_some()).map(|p| MenuItem { title: p.title.clone(), url: urls.url(&page_path(p)) }).collect(),
+            verdicts: site.scale.verdicts.iter().zip(&site.verdict_counts).map(|(v, &n)| VerdictView::new(&urls, v, n)).collect(),
+            claim_count: site.claims.len(),
+            home_url: urls.url(""),
+            claims_url: urls.url("claims/"),
+            speakers_url: urls.url("speakers/"),
+            verdicts_url: urls.url("verdicts/"),
+            topics_url: urls.url("topics/"),
+            sources_url: urls.url("sources/"),
+            feed_url: urls.url("feed.xml"),
+            search_index_url: urls.url("search-index.json"),
+            generator: concat!("verdict ", env!("CARGO_PKG_VERSION")),
+        };
+        let mut globals = Context::new();
+        globals.insert("site", &site_view);
+        // Stylesheet links carry a content hash so browsers never keep a stale copy.
+        let assets: std::collections::BTreeMap<String, String> = theme
+            .assets
+            .iter()
+            .filter(|(name, _)| name.ends_with(".css") || name.ends_with(".js"))
+            .map(|(name, asset)| (name.replace(['.', '/', '-'], "_"), format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32)))
+            .collect();
+        globals.insert("assets", &assets);
+        let cards = site.claims.iter().map(|c| ClaimCard::new(site, &urls, c)).collect();
+        Renderer { site, theme, urls, globals, cards }
+    }
+
+    fn meta(&self, kind: &'static str, path: &str, title: String, description: Option<String>) -> PageMeta {
+        let fallback = self.site.config.description.clone().unwrap_or_else(|| self.site.config.title.clone());
+        PageMeta {
+            kind,
+            title,
+            description: description.filter(|d| !d.trim().is_empty()).unwrap_or(fallback),
+            url: self.urls.url(path),
+            permalink: self.urls.permalink(path),
+            og_type: if kind == "claim" { "article" } else { "website" },
+        }
+    }
+
+    fn cards(&self, indices: &[usize]) -> Vec<&ClaimCard> {
+        indices.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    /// Markdown to HTML, with body problems turned into diagnostics at their file line.
+    fn body(&self, markdown: &str, file: Option<&Path>, body_line: usize, problems: &mut Vec<Diagnostic>) -> String {
+        let rendered = markdown::render(markdown);
+        if let Some(file) = file {
+            for problem in rendered.problems {
+                let before = &markdown[..problem.offset];
+                let line = body_line + before.matches('\n').count();
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                let text = markdown.lines().nth(line - body_line).unwrap_or_default().to_string();
+                problems.push(Diagnostic {
+                    line,
+                    column,
+                    source_line: Some(text),
+                    ..Diagnostic::file_error(display_path(&self.site.root, file), problem.message)
+                });
+            }
+        }
+        rendered.html
+    }
+
+    /// Renders one page.
+    pub fn render_page(&self, id: PageId) -> Result<Output, Vec<Diagnostic>> {
+        let site = self.site;
+        let path = id.path(site);
+        let mut context = self.globals.clone();
+        let mut problems = Vec::new();
+        let meta = match id {
+            PageId::Home => {
+                let latest: Vec<usize> = (0..site.claims.len().min(HOME_CLAIMS)).collect();
+                context.insert("claims", &self.cards(&latest));
+                context.insert("breakdown", &breakdown(site, &self.urls, &site.verdict_counts));
+                context.insert("total", &site.claims.len());
+                let description = site.config.description.clone();
+                self.meta("home", &path, site.config.title.clone(), description)
+            }
+            PageId::ClaimList(n) => {
+                let all: Vec<usize> = (0..site.claims.len()).collect();
+                context.insert("claims", &self.cards(page_slice(&all, n)));
+                context.insert("pagination", &Pagination::new(&self.urls, "claims/", n, all.len()));
+                self.meta("claims", &path, numbered("All fact checks", n), Some(format!("Every fact check published by {}.", site.config.organization.name)))
+            }
+            PageId::Claim(i) => {
+                let claim = &site.claims[i];
+                let body = self.body(&claim.body, Some(&claim.file), claim.body_line, &mut problems);
+                let view = ClaimView {
+                    card: self.cards[i].clone(),
+                    body,
+                    claimed_in: claim.claimed_in.clone(),
+                    claim_url: claim.claim_url.as_ref().map(ToString::to_string),
+                    authors: claim.authors.clone(),
+                    supporting: claim.supporting.iter().map(|c| CitationView::new(site, &self.urls, c)).collect(),
+                    contradicting: claim.contradicting.iter().map(|c| CitationView::new(site, &self.urls, c)).collect(),
+                    corrections: claim.corrections.iter().map(|c| CorrectionView { date: c.date.into(), note: c.note.clone() }).collect(),
+                    modified: claim.modified().map(Into::into),
+                    file: claim.file.to_string_lossy().replace('\\', "/"),
+                };
+                context.insert("claim", &view);
+                context.insert("jsonld", &jsonld::script_safe(&jsonld::claim_review(site, &self.urls, claim)));
+                let verdict = &site.scale.verdicts[claim.verdict];
+                let description = claim.summary.clone().unwrap_or_else(|| format!("{} said: “{}” Our verdict: {}.", site.speakers[claim.speaker].name, claim.claim, verdict.label));
+                self.meta("claim", &path, claim.title.clone(), Some(description))
+            }
+            PageId::SpeakerList(n) => {
+                let all: Vec<SpeakerView> = site.speakers.iter().map(|s| SpeakerView::new(site, &self.urls, s)).collect();
+                context.insert("speakers", page_slice(&all, n));
+                context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, all.len()));
+                self.meta("speakers", &path, numbered("Speakers", n), Some(format!("Everyone whose statements {} has checked, with their scorecards.", site.config.organization.name)))
+            }
+            PageId::Speaker(i, n) => {
+                let speaker = &site.speakers[i];
+                let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut problems);
+                context.insert("speaker", &SpeakerView::new(site, &self.urls, speaker));
+                context.insert("bio", &bio);
+                context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
+                context.insert("pagination", &Pagination::new(&self.urls, &speaker_path(speaker), n, speaker.claims.len()));
+                let description = format!("{} fact check{} of statements by {}.", speaker.claims.len(), plural(speaker.claims.len()), speaker.name);
+                self.meta("speaker", &path, numbered(&speaker.name, n), Some(description))
+            }
+            PageId::VerdictList => {
+                self.meta("verdicts", &path, "Our verdicts".into(), Some("The rating scale we use, what each verdict means, and how often we give it.".into()))
+            }
+            PageId::Verdict(i, n) => {
+                let verdict = &site.scale.verdicts[i];
+                let claims: Vec<usize> = site.claims.iter().enumerate().filter(|(_, c)| c.verdict == i).map(|(j, _)| j).collect();
+                context.insert("verdict", &VerdictView::new(&self.urls, verdict, claims.len()));
+                context.insert("claims", &self.cards(page_slice(&claims, n)));
+                context.insert("pagination", &Pagination::new(&self.urls, &verdict_path(verdict), n, claims.len()));
+                let description = if verdict.description.is_empty() { format!("Statements rated {}.", verdict.label) } else { verdict.description.clone() };
+                self.meta("verdict", &path, numbered(&verdict.label, n), Some(description))
+            }
+            PageId::TopicList(n) => {
+                let all: Vec<TopicView> = site.topics.iter().map(|t| TopicView::new(&self.urls, t)).collect();
+                context.insert("topics", page_slice(&all, n));
+                context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, all.len()));
+                self.meta("topics", &path, numbered("Topics", n), Some("Fact checks by topic.".into()))
+            }
+            PageId::Topic(i, n) => {
+                let topic = &site.topics[i];
+                context.insert("topic", &TopicView::new(&self.urls, topic));
+                context.insert("claims", &self.cards(page_slice(&topic.claims, n)));
+                context.insert("pagination", &Pagination::new(&self.urls, &topic_path(topic), n, topic.claims.len()));
+                self.meta("topic", &path, numbered(&topic.name, n), Some(format!("Fact checks about {}.", topic.name)))
+            }
+            PageId::SourceList(n) => {
+                let all: Vec<SourceView> = site.sources.iter().map(|s| SourceView::new(&self.urls, s)).collect();
+                context.insert("sources", page_slice(&all, n));
+                context.insert("pagination", &Pagination::new(&self.urls, "sources/", n, all.len()));
+                self.meta("sources", &path, numbered("Sources", n), Some("The evidence behind our fact checks, and which claims each source supports or contradicts.".into()))
+            }
+            PageId::Source(i, n) => {
+                let source = &site.sources[i];
+                // Supports first, then contradicts, paginated together.
+                let entries: Vec<(bool, usize)> = source.supports.iter().map(|&c| (true, c)).chain(source.contradicts.iter().map(|&c| (false, c))).collect();
+                let shown = page_slice(&entries, n);
+                let pick = |supports: bool| -> Vec<&ClaimCard> { shown.iter().filter(|(s, _)| *s == supports).map(|&(_, c)| &self.cards[c]).collect() };
+                let description = self.body(&source.description, source.file.as_deref(), source.body_line, &mut problems);
+                context.insert("source", &SourceView::new(&self.urls, source));
+                context.insert("description", &description);
+                context.insert("supports", &pick(true));
+                context.insert("contradicts", &pick(false));
+                context.insert("pagination", &Pagination::new(&self.urls, &source_path(source), n, entries.len()));
+                let summary = format!("{}: cited as supporting evidence in {} and as contradicting evidence in {} fact check(s).", source.title, source.supports.len(), source.contradicts.len());
+                self.meta("source", &path, numbered(&source.title, n), Some(summary))
+            }
+            PageId::Page(i) => {
+                let page = &site.pages[i];
+                let body = self.body(&page.body, Some(&page.file), page.body_line, &mut problems);
+                context.insert("page_body", &body);
+                let description = page.description.clone().or_else(|| Some(markdown::plain_text(&page.body, 160)));
+                self.meta("page", &path, page.title.clone(), description)
+            }
+            PageId::NotFound => self.meta("404", &path, "Page not found".into(), None),
+        };
+        context.insert("page", &meta);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let template = id.template();
+        match self.theme.tera.render(template, &context) {
+            Ok(html) => Ok(Output { path: id.output_path(site), bytes: html.into_bytes() }),
+            Err(error) => {
+                let file = describe_origin(&site.root, template, self.theme.templates.get(template));
+                Err(vec![Diagnostic::file_error(file, format!("cannot render {}: {}", id.output_path(site), error_chain(&error)))])
+            }
+        }
+    }
+
+    /// The non-HTML files: feed, sitemap, robots.txt, search index, theme assets.
+    pub fn extra_outputs(&self, pages: &[PageId]) -> Vec<Output> {
+        let site = self.site;
+        let mut outputs = vec![
+            Output { path: "feed.xml".into(), bytes: feeds::atom_feed(site, &self.urls).into_bytes() },
+            Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
+            Output { path: "search-index.json".into(), bytes: feeds::search_index(site, &self.urls).into_bytes() },
+        ];
+        let sitemap_pages: Vec<(String, Option<String>)> = pages
+            .iter()
+            .filter(|id| **id != PageId::NotFound)
+            .map(|&id| {
+                let lastmod = match id {
+                    PageId::Claim(i) => {
+                        let claim = &site.claims[i];
+                        Some(claim.modified().unwrap_or(claim.published).max(claim.published).to_string())
+                    }
+                    _ => None,
+                };
+                (id.path(site), lastmod)
+            })
+            .collect();
+        outputs.push(Output { path: "sitemap.xml".into(), bytes: feeds::sitemap(&self.urls, &sitemap_pages).into_bytes() });
+        for (name, asset) in &self.theme.assets {
+            outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
+        }
+        outputs
+    }
+}
+
+fn numbered(title: &str, page: usize) -> String {
+    if page > 1 {
+        format!("{title} (page {page})")
+    } else {
+        title.to_string()
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// FNV-1a: a small stable hash for cache-busting asset URLs.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Renders the whole site, in parallel. All problems (body URLs, template
+/// errors) are collected.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let renderer = Renderer::new(site, theme);
+    let pages = all_pages(site);
+    let results: Vec<Result<Output, Vec<Diagnostic>>> = pages.par_iter().map(|&id| renderer.render_page(id)).collect();
+    let mut outputs = Vec::with_capacity(results.len() + 8);
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        problems.dedup();
+        return Err(problems);
+    }
+    outputs.extend(renderer.extra_outputs(&pages));
+    Ok(outputs)
+}

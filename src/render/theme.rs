@@ -1,0 +1,163 @@
+//! Themes: the Tera templates and static assets a site is rendered with.
+//!
+//! Three layers, each overriding the one before file by file:
+//! 1. the default theme, embedded in the binary by `build.rs`;
+//! 2. `themes/<name>/` in the site (`templates/` and `static/`), for the theme
+//!    `site.yaml` names (a site may also keep an edited `themes/default/`);
+//! 3. the site's own `templates/` folder.
+//!
+//! All templates are parsed once, together, so `{% extends %}` and
+//! `{% import %}` resolve across layers.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::display_path;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Where a theme file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    /// Path relative to the site root.
+    Site(PathBuf),
+}
+
+/// A static asset to copy to the output root.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub bytes: Vec<u8>,
+    pub origin: Origin,
+}
+
+/// A theme, ready to render with.
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name → where it came from (for messages and for `serve`).
+    pub templates: BTreeMap<String, Origin>,
+    /// Output-relative path (`style.css`) → asset.
+    pub assets: BTreeMap<String, Asset>,
+}
+
+/// The raw files of a theme before parsing: name → (text, origin).
+type Layer = BTreeMap<String, (String, Origin)>;
+
+/// Loads the theme named in `site.yaml`, with the site's overrides.
+pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: Layer = BTreeMap::new();
+    let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
+    let mut problems = Vec::new();
+
+    for (path, bytes) in DEFAULT_THEME_FILES {
+        if let Some(name) = path.strip_prefix("templates/") {
+            templates.insert(name.to_string(), (String::from_utf8_lossy(bytes).into_owned(), Origin::BuiltIn));
+        } else if let Some(name) = path.strip_prefix("static/") {
+            assets.insert(name.to_string(), Asset { bytes: bytes.to_vec(), origin: Origin::BuiltIn });
+        }
+    }
+
+    let theme_dir = Path::new("themes").join(theme_name);
+    read_layer(root, &theme_dir.join("templates"), &mut templates, &mut problems);
+    read_assets(root, &theme_dir.join("static"), &mut assets, &mut problems);
+    read_layer(root, Path::new("templates"), &mut templates, &mut problems);
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let raw: Vec<(String, String)> = templates.iter().map(|(name, (text, _))| (name.clone(), text.clone())).collect();
+    if let Err(error) = tera.add_raw_templates(raw) {
+        problems.push(template_error(root, &templates, &error));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Theme { tera, templates: templates.into_iter().map(|(name, (_, origin))| (name, origin)).collect(), assets })
+}
+
+/// Tera's own escaping also escapes `/`, which makes every URL unreadable in
+/// the output; escaping `& < > " '` is what HTML needs, in text and in quoted
+/// attributes alike.
+fn escape_html(text: &str) -> String {
+    super::markdown::escape(text)
+}
+
+fn read_layer(root: &Path, folder: &Path, layer: &mut Layer, problems: &mut Vec<Diagnostic>) {
+    for (name, relative) in files_under(root, folder) {
+        match fs::read_to_string(root.join(&relative)) {
+            Ok(text) => {
+                layer.insert(name, (text, Origin::Site(relative)));
+            }
+            Err(error) => problems.push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read template: {error}"))),
+        }
+    }
+}
+
+fn read_assets(root: &Path, folder: &Path, assets: &mut BTreeMap<String, Asset>, problems: &mut Vec<Diagnostic>) {
+    for (name, relative) in files_under(root, folder) {
+        match fs::read(root.join(&relative)) {
+            Ok(bytes) => {
+                assets.insert(name, Asset { bytes, origin: Origin::Site(relative) });
+            }
+            Err(error) => problems.push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read theme asset: {error}"))),
+        }
+    }
+}
+
+/// Files under `root/folder`, as (`/`-separated name inside the folder, path relative to root).
+pub fn files_under(root: &Path, folder: &Path) -> Vec<(String, PathBuf)> {
+    let base = root.join(folder);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let inside = e.path().strip_prefix(&base).ok()?;
+            let name = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            Some((name, e.path().strip_prefix(root).ok()?.to_path_buf()))
+        })
+        .collect()
+}
+
+/// Where a template came from, for messages.
+pub fn describe_origin(root: &Path, name: &str, origin: Option<&Origin>) -> String {
+    match origin {
+        Some(Origin::Site(path)) => display_path(root, path).display().to_string(),
+        _ => format!("templates/{name} (built-in default theme)"),
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file, with the whole
+/// `source()` chain: Tera keeps the useful detail in the inner errors.
+pub fn template_error(root: &Path, templates: &Layer, error: &tera::Error) -> Diagnostic {
+    let chain = error_chain(error);
+    let file = templates
+        .iter()
+        .find(|(name, _)| chain.contains(&format!("'{name}'")))
+        .map(|(name, (_, origin))| describe_origin(root, name, Some(origin)))
+        .unwrap_or_else(|| "templates".to_string());
+    Diagnostic::file_error(file, chain)
+}
+
+/// "outer: inner: innermost".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
