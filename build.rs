@@ -19,7 +19,8 @@ fn main() {
     collect(&theme_dir, &theme_dir, &mut files);
     files.sort();
 
-    let mut table = String::from("/// Every file of the default theme: path relative to `themes/default/`, and its bytes.\n");
+    let mut table =
+        String::from("/// Every file of the default theme: path relative to `themes/default/`, and its bytes.\n");
     table.push_str("pub static DEFAULT_THEME_FILES: &[(&str, &[u8])] = &[\n");
     for (relative, absolute) in &files {
         println!("cargo:rerun-if-changed={}", absolute.display());

@@ -80,7 +80,8 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n {gutter} |\n {number} | {text}")?;
             if self.column > 0 {
                 // Underline from the column to the end of the token (or one caret).
-                let start: String = text.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let start: String =
+                    text.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
                 let token = text.chars().skip(self.column - 1).take_while(|c| !c.is_whitespace()).count().max(1);
                 write!(f, "\n {gutter} | {start}{}", "^".repeat(token.min(60)))?;
             }
@@ -142,19 +143,29 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where swapping two neighbours counts as one
+/// edit (optimal string alignment): `qoute` is one edit from `quote`, the
+/// commonest kind of typo.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * width + j] = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best =
+                    (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * width + j - 2] + 1);
+                }
+                best
+            };
         }
-        previous = current;
     }
-    previous[b.len()]
+    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -167,12 +178,15 @@ mod tests {
         assert_eq!(nearest("flase", scale), Some("false"));
         assert_eq!(nearest("mostly true", scale), Some("mostly-true"));
         assert_eq!(nearest("pants-on-fire", scale), None);
+        assert_eq!(nearest("qoute", ["note", "quote", "title"]), Some("quote"));
+        assert_eq!(edit_distance("qoute", "quote"), 1);
     }
 
     #[test]
     fn display_quotes_the_line_and_underlines_the_token() {
         let source = SourceText::new("content/claims/a.md", "---\nverdict: flase\n---\n");
-        let text = source.error_at(2, 10, "unknown verdict `flase`").with_help("valid verdicts: true, false").to_string();
+        let text =
+            source.error_at(2, 10, "unknown verdict `flase`").with_help("valid verdicts: true, false").to_string();
         assert_eq!(
             text,
             "error: unknown verdict `flase`\n  --> content/claims/a.md:2:10\n   |\n 2 | verdict: flase\n   |          ^^^^^\n  = help: valid verdicts: true, false"

@@ -106,7 +106,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let root = &options.root;
     if !root.join("site.yaml").is_file() {
         return Err(BuildError::Usage(format!(
-            "no site.yaml in {}: run verdict in a site folder, pass --root DIR, or create a site with `verdict init DIR`",
+            "no site.yaml in {}: run verdict in a site folder or pass --root DIR",
             if root.as_os_str().is_empty() { Path::new(".") } else { root.as_path() }.display()
         )));
     }
@@ -115,7 +115,8 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         None => None,
     };
     let loaded = load::load(root);
-    let (mut warnings, mut errors): (Vec<_>, Vec<_>) = loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Warning);
+    let (mut warnings, mut errors): (Vec<_>, Vec<_>) =
+        loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Warning);
     let Some(loaded_site) = loaded.site else { return Err(BuildError::Content(errors)) };
 
     let model_options = ModelOptions { include_drafts: options.drafts, base_url };
@@ -140,10 +141,31 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             Ok(Prepared { site, theme, warnings })
         }
         _ => {
+            // Rendering will not run, so report the bodies' problems now: all in one run.
+            errors.extend(body_problems(&loaded_site));
             sort_diagnostics(&mut errors);
             Err(BuildError::Content(errors))
         }
     }
+}
+
+/// Link problems in every Markdown body of a loaded site.
+fn body_problems(site: &load::LoadedSite) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let bodies: Vec<(&Path, usize, &str)> = site
+        .claims
+        .iter()
+        .map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str()))
+        .chain(site.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
+        .chain(site.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
+        .chain(site.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
+        .collect();
+    bodies
+        .par_iter()
+        .flat_map_iter(|&(file, line, body)| {
+            render::body_diagnostics(&site.root, file, line, body, &render::markdown::link_problems(body))
+        })
+        .collect()
 }
 
 /// Orders diagnostics by file, line and column, as an author reads them.
@@ -166,8 +188,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let outputs = render(&prepared)?;
     let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
     let static_dir = options.root.join("static");
-    let report = write::write_site(&options.root, &output, &outputs, Some(&static_dir), options.force).map_err(BuildError::Write)?;
-    Ok(BuildSummary { pages, files: report.written, kept: report.kept, output, millis: started.elapsed().as_millis(), warnings: prepared.warnings })
+    let report = write::write_site(&options.root, &output, &outputs, Some(&static_dir), options.force)
+        .map_err(BuildError::Write)?;
+    Ok(BuildSummary {
+        pages,
+        files: report.written,
+        kept: report.kept,
+        output,
+        millis: started.elapsed().as_millis(),
+        warnings: prepared.warnings,
+    })
 }
 
 /// `verdict check`: everything `build` validates, writing nothing. Returns the warnings.

@@ -88,7 +88,12 @@ fn main() -> ExitCode {
             match verdict::check(&options) {
                 Ok(warnings) => {
                     print_diagnostics(&warnings);
-                    let _ = writeln!(io::stdout().lock(), "no errors ({} warning{})", warnings.len(), if warnings.len() == 1 { "" } else { "s" });
+                    let _ = writeln!(
+                        io::stdout().lock(),
+                        "no errors ({} warning{})",
+                        warnings.len(),
+                        if warnings.len() == 1 { "" } else { "s" }
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(error) => report_failure(&error, None),
@@ -116,7 +121,12 @@ fn report_failure(error: &BuildError, output: Option<&std::path::Path>) -> ExitC
             print_diagnostics(problems);
             let mut err = io::stderr().lock();
             let untouched = output.map(|o| format!("; {} was left untouched", o.display())).unwrap_or_default();
-            let _ = writeln!(err, "error: {} problem{} found{untouched}", problems.len(), if problems.len() == 1 { "" } else { "s" });
+            let _ = writeln!(
+                err,
+                "error: {} problem{} found{untouched}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
         BuildError::Write(error) => {

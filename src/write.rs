@@ -20,14 +20,18 @@ use crate::render::Output;
 
 /// The manifest file in every output folder verdict writes.
 pub const MANIFEST: &str = ".verdict-output";
-const MANIFEST_HEADER: &str = "# Written by verdict. Files listed here are replaced on every build; other files are kept.\n";
+const MANIFEST_HEADER: &str =
+    "# Written by verdict. Files listed here are replaced on every build; other files are kept.\n";
 
 /// Why the output folder cannot be used, or writing failed.
 #[derive(Debug)]
 pub enum WriteError {
     /// The folder is not safe to use; the message says why and what to do.
     Refused(String),
-    Io { path: PathBuf, error: io::Error },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 impl std::fmt::Display for WriteError {
@@ -55,7 +59,8 @@ pub struct WriteReport {
 
 /// An absolute, `..`-free version of a path (the folder need not exist).
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut clean = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -101,7 +106,9 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), W
         }
     }
     if out.exists() && !out.is_dir() {
-        return Err(WriteError::Refused(format!("refusing to use {shown} as the output folder: it is a file, not a folder.")));
+        return Err(WriteError::Refused(format!(
+            "refusing to use {shown} as the output folder: it is a file, not a folder."
+        )));
     }
     if out.is_dir() && !out.join(MANIFEST).is_file() && !force {
         let empty = fs::read_dir(&out).map_err(io_error(&out))?.next().is_none();
@@ -124,10 +131,18 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes `outputs` (and copies `static_dir`, if any) as the new content of
 /// `output`, replacing the old content only once everything is written.
-pub fn write_site(root: &Path, output: &Path, outputs: &[Output], static_dir: Option<&Path>, force: bool) -> Result<WriteReport, WriteError> {
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    outputs: &[Output],
+    static_dir: Option<&Path>,
+    force: bool,
+) -> Result<WriteReport, WriteError> {
     check_output_dir(root, output, force)?;
     let out = absolute(output);
-    let parent = out.parent().ok_or_else(|| WriteError::Refused(format!("cannot use {} as the output folder", output.display())))?;
+    let parent = out
+        .parent()
+        .ok_or_else(|| WriteError::Refused(format!("cannot use {} as the output folder", output.display())))?;
     fs::create_dir_all(parent).map_err(io_error(parent))?;
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     recover_interrupted(parent, &name, &out);
@@ -149,7 +164,8 @@ pub fn write_site(root: &Path, output: &Path, outputs: &[Output], static_dir: Op
 /// is discarded; an old site moved aside is put back if the swap never finished.
 fn recover_interrupted(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else { return };
-    let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name().to_string_lossy().into_owned(), e.path())).collect();
+    let mut entries: Vec<_> =
+        entries.flatten().map(|e| (e.file_name().to_string_lossy().into_owned(), e.path())).collect();
     entries.sort();
     for (file_name, path) in entries {
         if file_name.starts_with(&format!(".{name}.verdict-new-")) {
@@ -169,7 +185,12 @@ fn stage(out: &Path, staging: &Path, outputs: &[Output], static_dir: Option<&Pat
     let mut written: BTreeSet<String> = BTreeSet::new();
     let mut files: Vec<(PathBuf, &[u8])> = Vec::with_capacity(outputs.len());
     for output in outputs {
-        let relative = safe_relative(&output.path).ok_or_else(|| WriteError::Refused(format!("refusing to write `{}`: it is not a path inside the output folder", output.path)))?;
+        let relative = safe_relative(&output.path).ok_or_else(|| {
+            WriteError::Refused(format!(
+                "refusing to write `{}`: it is not a path inside the output folder",
+                output.path
+            ))
+        })?;
         if written.insert(output.path.clone()) {
             files.push((relative, &output.bytes));
         }
@@ -187,12 +208,18 @@ fn stage(out: &Path, staging: &Path, outputs: &[Output], static_dir: Option<&Pat
 
     // The site's static/ files, copied verbatim over the generated tree.
     if let Some(static_dir) = static_dir.filter(|d| d.is_dir()) {
-        for entry in walkdir::WalkDir::new(static_dir).follow_links(true).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        for entry in
+            walkdir::WalkDir::new(static_dir).follow_links(true).sort_by_file_name().into_iter().filter_map(Result::ok)
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
             let Ok(relative) = entry.path().strip_prefix(static_dir) else { continue };
-            let key = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
             let target = staging.join(relative);
             if let Some(folder) = target.parent() {
                 fs::create_dir_all(folder).map_err(io_error(folder))?;
@@ -232,7 +259,8 @@ fn carry_over_foreign(out: &Path, staging: &Path, written: &BTreeSet<String>) ->
             continue;
         }
         let Ok(relative) = entry.path().strip_prefix(out) else { continue };
-        let key = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+        let key =
+            relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
         if key == MANIFEST || ours.contains(&key) {
             continue;
         }

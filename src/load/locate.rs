@@ -178,12 +178,16 @@ impl MarkedEventReceiver for Builder {
 mod tests {
     use super::*;
 
-    const YAML: &str = "claim: \"x\"\nverdict: flase\nsupporting:\n  - source: abc\n    quote: q\n  - title: t\ntopics: [a, b]\n";
+    const YAML: &str =
+        "claim: \"x\"\nverdict: flase\nsupporting:\n  - source: abc\n    quote: q\n  - title: t\ntopics: [a, b]\n";
 
     #[test]
     fn locates_keys_and_values() {
         let loc = Locator::new(YAML);
-        assert_eq!(loc.get("verdict"), Some(NodePos { key: Some(Pos { line: 2, column: 1 }), value: Pos { line: 2, column: 10 } }));
+        assert_eq!(
+            loc.get("verdict"),
+            Some(NodePos { key: Some(Pos { line: 2, column: 1 }), value: Pos { line: 2, column: 10 } })
+        );
         assert_eq!(loc.value_pos("supporting[0].source"), Some(Pos { line: 4, column: 13 }));
         assert_eq!(loc.key_pos("supporting[1].title"), Some(Pos { line: 6, column: 5 }));
         assert_eq!(loc.value_pos("topics[1]"), Some(Pos { line: 7, column: 13 }));

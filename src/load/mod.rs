@@ -66,8 +66,12 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
-    pub const ALL: [(ContentKind, &'static str); 4] =
-        [(ContentKind::Claim, "claims"), (ContentKind::Speaker, "speakers"), (ContentKind::Source, "sources"), (ContentKind::Page, "pages")];
+    pub const ALL: [(ContentKind, &'static str); 4] = [
+        (ContentKind::Claim, "claims"),
+        (ContentKind::Speaker, "speakers"),
+        (ContentKind::Source, "sources"),
+        (ContentKind::Page, "pages"),
+    ];
 
     /// The kind of a path relative to `content/`.
     pub fn of(relative_to_content: &Path) -> Option<ContentKind> {
@@ -90,7 +94,8 @@ pub fn load_config(root: &Path) -> Result<(SiteFile, Document), Vec<Diagnostic>>
     let relative = Path::new("site.yaml");
     let shown = display_path(root, relative);
     let text = read_text(&root.join(relative), &shown).map_err(|d| vec![d])?;
-    let doc = Document::new(SourceText::new(shown, frontmatter::normalize(&text)), &frontmatter::normalize(&text), 1);
+    let normalized = frontmatter::normalize(&text);
+    let mut doc = Document::new(SourceText::new(shown, normalized.clone()), &normalized, 1);
     let config = doc.deserialize::<SiteFile>()?;
     Ok((config, doc))
 }
@@ -108,19 +113,29 @@ pub fn load(root: &Path) -> LoadResult {
     };
 
     let files = content_files(root, &mut diagnostics);
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = files.par_iter().map(|(kind, relative)| parse_file(root, *kind, relative)).collect();
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
+        files.par_iter().map(|(kind, relative)| parse_file(root, *kind, relative)).collect();
 
     let (mut claims, mut speakers, mut sources, mut pages) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for result in parsed {
-        match result {
-            Ok(Parsed::Claim(c)) => claims.push(c),
-            Ok(Parsed::Speaker(s)) => speakers.push(s),
-            Ok(Parsed::Source(s)) => sources.push(s),
-            Ok(Parsed::Page(p)) => pages.push(p),
-            Err(mut problems) => diagnostics.append(&mut problems),
+    for (parsed, mut problems) in parsed {
+        diagnostics.append(&mut problems);
+        match parsed {
+            Some(Parsed::Claim(c)) => claims.push(c),
+            Some(Parsed::Speaker(s)) => speakers.push(s),
+            Some(Parsed::Source(s)) => sources.push(s),
+            Some(Parsed::Page(p)) => pages.push(p),
+            None => {}
         }
     }
-    let site = config.map(|(config, config_doc)| LoadedSite { root: root.to_path_buf(), config, config_doc, claims, speakers, sources, pages });
+    let site = config.map(|(config, config_doc)| LoadedSite {
+        root: root.to_path_buf(),
+        config,
+        config_doc,
+        claims,
+        speakers,
+        sources,
+        pages,
+    });
     LoadResult { site, diagnostics }
 }
 
@@ -148,8 +163,12 @@ fn content_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(Content
             Ok(entry) => entry,
             Err(error) => {
                 // A symlink loop or an unreadable folder: say so and go on.
-                let path = error.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| PathBuf::from("content"));
-                diagnostics.push(Diagnostic::file_error(display_path(root, &path), format!("skipped: {error}")).warning());
+                let path = error
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                diagnostics
+                    .push(Diagnostic::file_error(display_path(root, &path), format!("skipped: {error}")).warning());
                 continue;
             }
         };
@@ -180,24 +199,46 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> Result<Parsed, Vec<Diagnostic>> {
-    Ok(match kind {
-        ContentKind::Claim => Parsed::Claim(parse_as(root, relative)?),
-        ContentKind::Speaker => Parsed::Speaker(parse_as(root, relative)?),
-        ContentKind::Source => Parsed::Source(parse_as(root, relative)?),
-        ContentKind::Page => Parsed::Page(parse_as(root, relative)?),
-    })
+fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+    fn wrap<T>(
+        result: (Option<Loaded<T>>, Vec<Diagnostic>),
+        f: fn(Loaded<T>) -> Parsed,
+    ) -> (Option<Parsed>, Vec<Diagnostic>) {
+        (result.0.map(f), result.1)
+    }
+    match kind {
+        ContentKind::Claim => wrap(parse_as(root, relative), Parsed::Claim),
+        ContentKind::Speaker => wrap(parse_as(root, relative), Parsed::Speaker),
+        ContentKind::Source => wrap(parse_as(root, relative), Parsed::Source),
+        ContentKind::Page => wrap(parse_as(root, relative), Parsed::Page),
+    }
 }
 
-/// Reads one content file and deserialises its front matter as `T`.
-pub fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> Result<Loaded<T>, Vec<Diagnostic>> {
+/// Reads one content file and deserialises its front matter as `T`. Returns
+/// the file when its front matter could be read (even with problems in
+/// optional keys, so that later checks still see it), and every problem.
+pub fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
     let shown = display_path(root, relative);
-    let text = frontmatter::normalize(&read_text(&root.join(relative), &shown).map_err(|d| vec![d])?);
+    let text = match read_text(&root.join(relative), &shown) {
+        Ok(text) => frontmatter::normalize(&text),
+        Err(problem) => return (None, vec![problem]),
+    };
     let source = SourceText::new(shown, text.clone());
-    let split = frontmatter::split(&text).map_err(|e| vec![source.error_at(e.line, 1, e.message)])?;
-    let doc = Document::new(source, split.yaml, split.yaml_first_line);
-    let front = doc.deserialize::<T>()?;
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(e) => return (None, vec![source.error_at(e.line, 1, e.message)]),
+    };
+    let mut doc = Document::new(source, split.yaml, split.yaml_first_line);
+    let (front, problems) = doc.deserialize_partial::<T>();
     let slug = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let body_line = text[..text.len() - split.body.len()].matches('\n').count() + 1;
-    Ok(Loaded { slug, relative_path: relative.to_path_buf(), front, body: split.body.to_string(), body_line, doc })
+    let loaded = front.map(|front| Loaded {
+        slug,
+        relative_path: relative.to_path_buf(),
+        front,
+        body: split.body.to_string(),
+        body_line,
+        doc,
+    });
+    (loaded, problems)
 }

@@ -26,55 +26,96 @@ pub struct Document {
     /// File line of the YAML's first line.
     first_line: usize,
     pub locator: Locator,
+    /// Required keys whose invalid values were replaced by a stand-in so that
+    /// the rest of the file could still be checked; later checks skip them.
+    placeholders: HashSet<String>,
 }
+
+/// Stand-ins tried, in order, for an invalid required value: one of them
+/// deserialises as each kind of required key the content model has (a string,
+/// a date, a verdict key, a list).
+const PLACEHOLDERS: [&str; 3] = ["\"1970-01-01\"", "[]", "false"];
 
 impl Document {
     pub fn new(source: SourceText, yaml: &str, first_line: usize) -> Self {
-        Document { source, yaml: yaml.to_string(), first_line, locator: Locator::new(yaml) }
+        Document {
+            source,
+            yaml: yaml.to_string(),
+            first_line,
+            locator: Locator::new(yaml),
+            placeholders: Default::default(),
+        }
+    }
+
+    /// Whether the value at `path` is a stand-in for an invalid one (already reported).
+    pub fn is_placeholder(&self, path: &str) -> bool {
+        self.placeholders.contains(path)
     }
 
     /// Deserialises into `T`, collecting every problem serde_yaml finds.
-    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
-        self.deserialize_unsorted().map_err(|mut problems| {
-            problems.sort_by_key(|d| (d.line, d.column));
-            problems
-        })
+    pub fn deserialize<T: DeserializeOwned>(&mut self) -> Result<T, Vec<Diagnostic>> {
+        match self.deserialize_partial() {
+            (Some(value), problems) if problems.is_empty() => Ok(value),
+            (_, problems) => Err(problems),
+        }
     }
 
-    fn deserialize_unsorted<T: DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+    /// Like [`Document::deserialize`], but also returns the value left once
+    /// every offending optional key was dropped, so that later checks (an
+    /// unknown verdict, an unknown source) still run on a file with problems.
+    pub fn deserialize_partial<T: DeserializeOwned>(&mut self) -> (Option<T>, Vec<Diagnostic>) {
+        let mut placeholders = HashSet::new();
+        let (value, mut problems) = self.collect_problems(&mut placeholders);
+        self.placeholders = placeholders;
+        problems.sort_by_key(|d| (d.line, d.column));
+        (value, problems)
+    }
+
+    fn collect_problems<T: DeserializeOwned>(
+        &self,
+        placeholders: &mut HashSet<String>,
+    ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
         let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
         let mut value: Value = match serde_yaml::from_str(yaml) {
             Ok(Value::Null) => Value::Mapping(Mapping::new()),
             Ok(value) => value,
-            Err(error) => return Err(vec![self.syntax_error(&error)]),
+            Err(error) => return (None, vec![self.syntax_error(&error)]),
         };
         let mut text = yaml.to_string();
         let mut problems = Vec::new();
         let mut removed: HashSet<String> = HashSet::new();
         loop {
             let error = match serde_yaml::from_str::<T>(&text) {
-                Ok(parsed) if problems.is_empty() => return Ok(parsed),
-                Ok(_) => return Err(problems),
+                Ok(parsed) => return (Some(parsed), problems),
                 Err(error) => error,
             };
             let problem = Problem::from_error(&error);
             if let ProblemKind::Missing(field) = &problem.kind {
-                // A required key we removed ourselves was already reported as invalid.
-                if !removed.contains(&child(&problem.path, field)) {
+                let path = child(&problem.path, field);
+                // A required key we removed ourselves was already reported as
+                // invalid: put a stand-in there and carry on checking the rest.
+                if removed.contains(&path) && !placeholders.contains(&path) {
+                    if let Some(next) = with_placeholder::<T>(&mut value, &problem.path, field) {
+                        placeholders.insert(path);
+                        text = next;
+                        continue;
+                    }
+                }
+                if !removed.contains(&path) {
                     problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
                 }
-                return Err(problems);
+                return (None, problems);
             }
             problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
-            let Some(target) = problem.path_to_remove() else { return Err(problems) };
+            let Some(target) = problem.path_to_remove() else { return (None, problems) };
             if problems.len() >= MAX_PROBLEMS_PER_DOCUMENT || !remove(&mut value, &target) {
-                return Err(problems);
+                return (None, problems);
             }
             removed.insert(target);
             text = match serde_yaml::to_string(&value) {
                 Ok(text) => text,
-                Err(_) => return Err(problems),
+                Err(_) => return (None, problems),
             };
         }
     }
@@ -117,7 +158,9 @@ impl Document {
         let located = match &problem.kind {
             ProblemKind::UnknownField { name, .. } => self.locator.key_pos(&child(&problem.path, name)),
             // A key missing from the front matter as a whole: point at its opening `---`.
-            ProblemKind::Missing(_) if problem.path.is_empty() => return self.with_help(self.error_at(None, problem.message()), problem),
+            ProblemKind::Missing(_) if problem.path.is_empty() => {
+                return self.with_help(self.error_at(None, problem.message()), problem)
+            }
             ProblemKind::Missing(_) => self.locator.value_pos(&problem.path),
             ProblemKind::Other(_) => self.locator.get(&problem.path).map(|n| n.value),
         };
@@ -139,12 +182,23 @@ fn first_pass_position(error: &serde_yaml::Error, first: bool) -> Option<Pos> {
     error.location().map(|l| Pos { line: l.line(), column: l.column() })
 }
 
-/// serde_yaml appends " at line L column C"; positions are reported separately.
+/// serde_yaml writes positions relative to the front matter into its messages
+/// (" at line L column C", sometimes twice); positions are reported separately,
+/// in file lines, so every one of them is removed.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
-        _ => message.to_string(),
+    let mut text = message.to_string();
+    while let Some(start) = text.find(" at line ") {
+        let rest = &text[start + " at line ".len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let Some(after_line) = rest[digits..].strip_prefix(" column ") else { break };
+        let column_digits = after_line.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || column_digits == 0 {
+            break;
+        }
+        let end = start + " at line ".len() + digits + " column ".len() + column_digits;
+        text.replace_range(start..end, "");
     }
+    text
 }
 
 #[derive(Debug)]
@@ -166,7 +220,9 @@ impl Problem {
         let message = strip_location(&error.to_string());
         // serde_yaml writes "path.to[1].key: message" for nested errors.
         let (path, rest) = match message.split_once(": ") {
-            Some((path, rest)) if !path.is_empty() && !path.contains([' ', '`']) => (path.to_string(), rest.to_string()),
+            Some((path, rest)) if !path.is_empty() && !path.contains([' ', '`']) => {
+                (path.to_string(), rest.to_string())
+            }
             _ => (String::new(), message.clone()),
         };
         let kind = if let Some(after) = rest.strip_prefix("unknown field `") {
@@ -214,6 +270,29 @@ impl Problem {
             ProblemKind::Other(_) => Some(self.path.clone()),
         }
     }
+}
+
+/// Inserts the first stand-in under which `field` stops being the error;
+/// returns the re-serialised document.
+fn with_placeholder<T: DeserializeOwned>(value: &mut Value, parent: &str, field: &str) -> Option<String> {
+    let path = child(parent, field);
+    for candidate in PLACEHOLDERS {
+        let stand_in: Value = serde_yaml::from_str(candidate).ok()?;
+        node_mut(value, parent)?.as_mapping_mut()?.insert(Value::String(field.to_string()), stand_in);
+        let text = serde_yaml::to_string(value).ok()?;
+        let still_wrong = match serde_yaml::from_str::<T>(&text) {
+            Ok(_) => false,
+            Err(error) => {
+                let problem = Problem::from_error(&error);
+                problem.path == path
+                    || matches!(&problem.kind, ProblemKind::Missing(f) if child(&problem.path, f) == path)
+            }
+        };
+        if !still_wrong {
+            return Some(text);
+        }
+    }
+    None
 }
 
 /// Removes the mapping entry at `path` from `value`; false if there is none.
@@ -268,7 +347,7 @@ mod tests {
 
     fn problems(yaml: &str) -> Vec<Diagnostic> {
         let source = SourceText::new("c.md", format!("---\n{yaml}---\n"));
-        let doc = Document::new(source, yaml, 2);
+        let mut doc = Document::new(source, yaml, 2);
         doc.deserialize::<Front>().unwrap_err()
     }
 
@@ -284,7 +363,10 @@ mod tests {
                 (7, 9, "invalid `rating`: invalid type: string \"many\", expected u32"),
             ]
         );
-        assert_eq!(found[0].help.as_deref(), Some("did you mean `rating`? valid keys here: `claim`, `rating`, `cites`"));
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("did you mean `rating`? valid keys here: `claim`, `rating`, `cites`")
+        );
     }
 
     #[test]
@@ -299,6 +381,16 @@ mod tests {
         let found = problems("cites: []\n");
         assert_eq!(found[0].message, "missing required key `claim`");
         assert_eq!(found[0].line, 1);
+    }
+
+    #[test]
+    fn locations_are_removed_from_messages() {
+        assert_eq!(
+            strip_location(
+                "did not find expected ',' at line 3 column 8, while parsing a flow sequence at line 2 column 5"
+            ),
+            "did not find expected ',', while parsing a flow sequence"
+        );
     }
 
     #[test]

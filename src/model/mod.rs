@@ -7,6 +7,7 @@
 //! where every check that needs more than one file happens.
 
 pub mod frontmatter;
+pub mod quotes;
 pub mod site;
 pub mod slug;
 pub mod values;

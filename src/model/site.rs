@@ -6,10 +6,11 @@
 //! the list pages need. All problems are collected, each pointing at the key
 //! that caused it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::frontmatter::{CitationFile, SpeakerKind};
+use super::quotes;
 use super::slug::{is_valid_file_slug, slugify};
 use super::values::{Date, Link, WebUrl};
 use super::verdict::VerdictScale;
@@ -27,8 +28,22 @@ pub struct ModelOptions {
 }
 
 /// Free-page slugs that would collide with the generator's own paths.
-pub const RESERVED_SLUGS: &[&str] =
-    &["claims", "speakers", "verdicts", "topics", "sources", "page", "search", "corrections", "assets", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "index.html"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "claims",
+    "speakers",
+    "verdicts",
+    "topics",
+    "sources",
+    "page",
+    "search",
+    "corrections",
+    "assets",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "index.html",
+];
 
 /// The checked `site.yaml`.
 #[derive(Debug, Clone)]
@@ -140,7 +155,15 @@ pub struct Source {
     /// Claims this source supports / contradicts, newest first.
     pub supports: Vec<usize>,
     pub contradicts: Vec<usize>,
+    /// Whether the source has a page of its own: every source file does; an
+    /// inline source only when two or more claims cite it (a page listing one
+    /// claim adds nothing, and one-off citations would otherwise outnumber
+    /// every other page of a large site).
+    pub has_page: bool,
 }
+
+/// Claims that cite a source at least this often give an inline source a page.
+pub const INLINE_SOURCE_PAGE_MIN_CLAIMS: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct Topic {
@@ -193,10 +216,12 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let config = check_config(loaded, options, &mut problems);
     let scale = check_scale(loaded, &mut problems);
 
+    let (mut speaker_files, mut source_files, mut claim_files, mut page_files) =
+        (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
     let mut speakers = Vec::new();
     let mut speaker_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.speakers) {
-        if let Some(slug) = check_slug(file, &speaker_index, &mut problems) {
+        if let Some(slug) = check_slug(file, &mut speaker_files, &mut problems) {
             speaker_index.insert(slug.clone(), speakers.len());
             let front = &file.front;
             speakers.push(Speaker {
@@ -221,8 +246,14 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut sources = Vec::new();
     let mut source_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.sources) {
-        if let Some(slug) = check_slug(file, &source_index, &mut problems) {
-            check_archive_file(&loaded.root, &file.doc, "archive_file", file.front.archive_file.as_deref(), &mut problems);
+        if let Some(slug) = check_slug(file, &mut source_files, &mut problems) {
+            check_archive_file(
+                &loaded.root,
+                &file.doc,
+                "archive_file",
+                file.front.archive_file.as_deref(),
+                &mut problems,
+            );
             source_index.insert(slug.clone(), sources.len());
             let front = &file.front;
             sources.push(Source {
@@ -239,11 +270,16 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
                 file: Some(file.relative_path.clone()),
                 supports: Vec::new(),
                 contradicts: Vec::new(),
+                has_page: true,
             });
         }
     }
     let file_source_slugs: Vec<String> = sources.iter().map(|s| s.slug.clone()).collect();
-    let mut inline_sources: HashMap<(Option<String>, String, Option<String>), usize> = HashMap::new();
+    let mut inline = InlineSources {
+        by_identity: HashMap::new(),
+        taken_slugs: file_source_slugs.iter().cloned().collect(),
+        archives: HashMap::new(),
+    };
 
     let mut topics: Vec<Topic> = Vec::new();
     let mut topic_index: HashMap<String, usize> = HashMap::new();
@@ -251,34 +287,43 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut claim_index: HashMap<String, usize> = HashMap::new();
 
     for file in sorted(&loaded.claims) {
-        let Some(slug) = check_slug(file, &claim_index, &mut problems) else { continue };
+        let Some(slug) = check_slug(file, &mut claim_files, &mut problems) else { continue };
         claim_index.insert(slug.clone(), claims.len());
         let front = &file.front;
         let doc = &file.doc;
 
         let verdict = match scale.position(&front.verdict.0) {
             Some(position) => position,
+            None if doc.is_placeholder("verdict") => 0,
             None => {
                 let valid = scale.keys().collect::<Vec<_>>().join(", ");
                 let help = match nearest(&front.verdict.0, scale.keys()) {
                     Some(close) => format!("did you mean `{close}`? valid verdicts: {valid}"),
                     None => format!("valid verdicts: {valid}"),
                 };
-                problems.push(doc.error_at_value("verdict", format!("unknown verdict `{}`", front.verdict.0)).with_help(help));
+                problems.push(
+                    doc.error_at_value("verdict", format!("unknown verdict `{}`", front.verdict.0)).with_help(help),
+                );
                 0
             }
         };
 
         let speaker = resolve_speaker(&front.speaker, &mut speakers, &mut speaker_index, &speaker_names);
         if front.speaker.trim().is_empty() || speakers[speaker].slug.is_empty() {
-            problems.push(doc.error_at_value("speaker", "`speaker` must name a speaker file's slug or a person, with at least one letter or digit"));
+            problems.push(doc.error_at_value(
+                "speaker",
+                "`speaker` must name a speaker file's slug or a person, with at least one letter or digit",
+            ));
         }
 
         let mut claim_topics = Vec::new();
         for (i, name) in front.topics.iter().enumerate() {
             let topic_slug = slugify(name);
             if topic_slug.is_empty() {
-                problems.push(doc.error_at_value(&index("topics", i), format!("topic `{name}` has no letter or digit to make a URL from")));
+                problems.push(doc.error_at_value(
+                    &index("topics", i),
+                    format!("topic `{name}` has no letter or digit to make a URL from"),
+                ));
                 continue;
             }
             let t = *topic_index.entry(topic_slug.clone()).or_insert_with(|| {
@@ -290,10 +335,14 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
             }
         }
 
-        if front.supporting.is_empty() && front.contradicting.is_empty() {
+        let evidence_unreadable = doc.is_placeholder("supporting") || doc.is_placeholder("contradicting");
+        if front.supporting.is_empty() && front.contradicting.is_empty() && !evidence_unreadable {
             problems.push(
-                doc.error_at_key("supporting", "a fact check needs evidence: `supporting` and `contradicting` are both empty")
-                    .with_help("cite at least one source under `supporting` or `contradicting`"),
+                doc.error_at_key(
+                    "supporting",
+                    "a fact check needs evidence: `supporting` and `contradicting` are both empty",
+                )
+                .with_help("cite at least one source under `supporting` or `contradicting`"),
             );
         }
         let mut resolve = |list: &str, citations: &[CitationFile], problems: &mut Vec<Diagnostic>| -> Vec<Citation> {
@@ -302,7 +351,17 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
                 .enumerate()
                 .filter_map(|(i, citation)| {
                     let path = index(list, i);
-                    resolve_citation(loaded, doc, &path, citation, &mut sources, &source_index, &file_source_slugs, &mut inline_sources, problems)
+                    resolve_citation(
+                        loaded,
+                        doc,
+                        &path,
+                        citation,
+                        &mut sources,
+                        &source_index,
+                        &file_source_slugs,
+                        &mut inline,
+                        problems,
+                    )
                 })
                 .collect()
         };
@@ -311,17 +370,27 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
 
         for (i, correction) in front.corrections.iter().enumerate() {
             if correction.date < front.published {
-                problems.push(doc.error_at_value(&child(&index("corrections", i), "date"), format!("correction dated {} is before the fact check was published ({})", correction.date, front.published)));
+                problems.push(doc.error_at_value(
+                    &child(&index("corrections", i), "date"),
+                    format!(
+                        "correction dated {} is before the fact check was published ({})",
+                        correction.date, front.published
+                    ),
+                ));
             }
         }
         if let Some(updated) = front.updated {
             if updated < front.published {
-                problems.push(doc.error_at_value("updated", format!("`updated` ({updated}) is before `published` ({})", front.published)));
+                problems.push(doc.error_at_value(
+                    "updated",
+                    format!("`updated` ({updated}) is before `published` ({})", front.published),
+                ));
             }
         }
 
-        let mut corrections: Vec<Correction> = front.corrections.iter().map(|c| Correction { date: c.date, note: c.note.clone() }).collect();
-        corrections.sort_by(|a, b| b.date.cmp(&a.date));
+        let mut corrections: Vec<Correction> =
+            front.corrections.iter().map(|c| Correction { date: c.date, note: c.note.clone() }).collect();
+        corrections.sort_by_key(|c| std::cmp::Reverse(c.date));
         claims.push(Claim {
             slug,
             file: file.relative_path.clone(),
@@ -349,13 +418,21 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut pages = Vec::new();
     let mut page_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.pages) {
-        let Some(slug) = check_slug(file, &page_index, &mut problems) else { continue };
+        let Some(slug) = check_slug(file, &mut page_files, &mut problems) else { continue };
         if RESERVED_SLUGS.contains(&slug.as_str()) {
             problems.push(
                 file.doc
                     .source
-                    .error_at(1, 1, format!("a free page cannot be called `{slug}`: that path belongs to the generated site"))
-                    .with_help(format!("rename {} (reserved names: {})", file.relative_path.display(), RESERVED_SLUGS.join(", "))),
+                    .error_at(
+                        1,
+                        1,
+                        format!("a free page cannot be called `{slug}`: that path belongs to the generated site"),
+                    )
+                    .with_help(format!(
+                        "rename {} (reserved names: {})",
+                        file.relative_path.display(),
+                        RESERVED_SLUGS.join(", ")
+                    )),
             );
             continue;
         }
@@ -370,7 +447,9 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
             body_line: file.body_line,
         });
     }
-    pages.sort_by(|a, b| (a.menu.is_none(), a.menu, &a.title, &a.slug).cmp(&(b.menu.is_none(), b.menu, &b.title, &b.slug)));
+    pages.sort_by(|a, b| {
+        (a.menu.is_none(), a.menu, &a.title, &a.slug).cmp(&(b.menu.is_none(), b.menu, &b.title, &b.slug))
+    });
 
     if !problems.is_empty() {
         return Err(problems);
@@ -379,7 +458,17 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     if !options.include_drafts {
         claims.retain(|c| !c.draft);
     }
-    let mut site = Site { root: loaded.root.clone(), config, scale, claims, speakers, sources, topics, pages, verdict_counts: Vec::new() };
+    let mut site = Site {
+        root: loaded.root.clone(),
+        config,
+        scale,
+        claims,
+        speakers,
+        sources,
+        topics,
+        pages,
+        verdict_counts: Vec::new(),
+    };
     index_site(&mut site);
     Ok(site)
 }
@@ -419,7 +508,8 @@ pub fn index_site(site: &mut Site) {
     // Sources, speakers and topics that only drafts used have no page content;
     // keep file-backed ones (a speaker page with no claims yet is still useful).
     let keep_speaker: Vec<bool> = site.speakers.iter().map(|s| s.file.is_some() || !s.claims.is_empty()).collect();
-    let keep_source: Vec<bool> = site.sources.iter().map(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty()).collect();
+    let keep_source: Vec<bool> =
+        site.sources.iter().map(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty()).collect();
     let keep_topic: Vec<bool> = site.topics.iter().map(|t| !t.claims.is_empty()).collect();
     if keep_speaker.iter().chain(&keep_source).chain(&keep_topic).any(|keep| !keep) {
         let speaker_map = compact(&mut site.speakers, &keep_speaker);
@@ -428,8 +518,18 @@ pub fn index_site(site: &mut Site) {
         for claim in &mut site.claims {
             claim.speaker = speaker_map[claim.speaker];
             claim.topics.iter_mut().for_each(|t| *t = topic_map[*t]);
-            claim.supporting.iter_mut().chain(claim.contradicting.iter_mut()).for_each(|c| c.source = source_map[c.source]);
+            claim
+                .supporting
+                .iter_mut()
+                .chain(claim.contradicting.iter_mut())
+                .for_each(|c| c.source = source_map[c.source]);
         }
+    }
+    for source in &mut site.sources {
+        let mut citing: Vec<usize> = source.supports.iter().chain(&source.contradicts).copied().collect();
+        citing.sort_unstable();
+        citing.dedup();
+        source.has_page = source.file.is_some() || citing.len() >= INLINE_SOURCE_PAGE_MIN_CLAIMS;
     }
     sort_by_slug(site);
 }
@@ -487,25 +587,34 @@ fn sorted<T>(files: &[Loaded<T>]) -> Vec<&Loaded<T>> {
     files
 }
 
-/// The file stem as a slug, or an error if it is unusable or taken.
-fn check_slug<T>(file: &Loaded<T>, taken: &HashMap<String, usize>, problems: &mut Vec<Diagnostic>) -> Option<String> {
+/// The file stem as a slug, or an error if it is unusable or taken. `taken`
+/// maps the slugs of this kind seen so far to their files.
+fn check_slug<T>(
+    file: &Loaded<T>,
+    taken: &mut HashMap<String, PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
     if !is_valid_file_slug(&file.slug) {
         let suggestion = slugify(&file.slug);
         problems.push(
             Diagnostic::file_error(file.doc.source.path.clone(), format!("`{}` cannot be a URL slug", file.slug))
-                .with_help(format!("name content files with letters, digits, `-`, `_` and `.`: rename it to `{}.md`", if suggestion.is_empty() { "a-name" } else { &suggestion })),
+                .with_help(format!(
+                    "name content files with letters, digits, `-`, `_` and `.`: rename it to `{}.md`",
+                    if suggestion.is_empty() { "a-name" } else { &suggestion }
+                )),
         );
         return None;
     }
-    if taken.contains_key(&file.slug) {
+    if let Some(other) = taken.get(&file.slug) {
         problems.push(
             file.doc
                 .source
-                .error_at(1, 1, format!("duplicate slug `{}`: another file in the same folder tree already has this name", file.slug))
-                .with_help("file stems are slugs and must be unique per kind: rename one of the files"),
+                .error_at(1, 1, format!("duplicate slug `{}`: {} has the same name", file.slug, other.display()))
+                .with_help("file stems are slugs and must be unique per kind of content: rename one of the two files"),
         );
         return None;
     }
+    taken.insert(file.slug.clone(), file.doc.source.path.clone());
     Some(file.slug.clone())
 }
 
@@ -524,13 +633,17 @@ fn check_config(loaded: &LoadedSite, options: &ModelOptions, problems: &mut Vec<
 
     let language = front.language.clone().unwrap_or_else(|| "en".into());
     if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        problems.push(doc.error_at_value("language", format!("`{language}` is not a BCP 47 language tag like `en` or `pt-BR`")));
+        problems.push(
+            doc.error_at_value("language", format!("`{language}` is not a BCP 47 language tag like `en` or `pt-BR`")),
+        );
     }
     let theme = front.theme.clone().unwrap_or_else(|| "default".into());
     if !is_valid_file_slug(&theme) {
         problems.push(doc.error_at_value("theme", format!("`{theme}` is not a theme folder name under themes/")));
     } else if theme != "default" && !loaded.root.join("themes").join(&theme).is_dir() {
-        problems.push(doc.error_at_value("theme", format!("theme `{theme}` not found: there is no folder themes/{theme}/")));
+        problems.push(
+            doc.error_at_value("theme", format!("theme `{theme}` not found: there is no folder themes/{theme}/")),
+        );
     }
     let organization = match &front.organization {
         Some(org) => Organization {
@@ -540,7 +653,11 @@ fn check_config(loaded: &LoadedSite, options: &ModelOptions, problems: &mut Vec<
         },
         None => Organization { name: front.title.clone(), url: base_url.clone(), logo: None },
     };
-    let extra = front.extra.as_ref().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(serde_json::Value::Object(Default::default()));
+    let extra = front
+        .extra
+        .as_ref()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Object(Default::default()));
     SiteConfig {
         title: front.title.clone(),
         base_url,
@@ -574,7 +691,12 @@ fn absolute_link(base_url: &str, link: &Link) -> String {
 
 /// The speaker for a claim's `speaker` value: a file slug, a file's exact name,
 /// or a speaker made from the plain name (merged with any of the same slug).
-fn resolve_speaker(value: &str, speakers: &mut Vec<Speaker>, index: &mut HashMap<String, usize>, names: &HashMap<String, usize>) -> usize {
+fn resolve_speaker(
+    value: &str,
+    speakers: &mut Vec<Speaker>,
+    index: &mut HashMap<String, usize>,
+    names: &HashMap<String, usize>,
+) -> usize {
     let value = value.trim();
     if let Some(&i) = index.get(value).or_else(|| names.get(value)) {
         return i;
@@ -606,9 +728,43 @@ fn resolve_speaker(value: &str, speakers: &mut Vec<Speaker>, index: &mut HashMap
 /// is a ClaimReview `Organization`, not a `Person`. Speaker files say it with `kind`.
 fn looks_like_organization(name: &str) -> bool {
     const WORDS: &[&str] = &[
-        "ministry", "department", "office", "government", "kremlin", "house", "agency", "council", "committee", "party", "press", "news", "service",
-        "campaign", "embassy", "army", "forces", "parliament", "commission", "bureau", "institute", "union", "association", "company", "corporation",
-        "inc", "ltd", "network", "times", "post", "report", "cnn", "nbc", "cbs", "bbc", "reuters", "tass",
+        "ministry",
+        "department",
+        "office",
+        "government",
+        "kremlin",
+        "house",
+        "agency",
+        "council",
+        "committee",
+        "party",
+        "press",
+        "news",
+        "service",
+        "campaign",
+        "embassy",
+        "army",
+        "forces",
+        "parliament",
+        "commission",
+        "bureau",
+        "institute",
+        "union",
+        "association",
+        "company",
+        "corporation",
+        "inc",
+        "ltd",
+        "network",
+        "times",
+        "post",
+        "report",
+        "cnn",
+        "nbc",
+        "cbs",
+        "bbc",
+        "reuters",
+        "tass",
     ];
     name.split(|c: char| !c.is_alphanumeric()).any(|word| WORDS.contains(&word.to_lowercase().as_str()))
 }
@@ -622,22 +778,26 @@ fn resolve_citation(
     sources: &mut Vec<Source>,
     source_index: &HashMap<String, usize>,
     file_source_slugs: &[String],
-    inline_sources: &mut HashMap<(Option<String>, String, Option<String>), usize>,
+    inline: &mut InlineSources,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Citation> {
     check_archive_file(&loaded.root, doc, &child(path, "archive_file"), citation.archive_file.as_deref(), problems);
     let source = match (&citation.source, &citation.title) {
         (Some(_), Some(_)) => {
             problems.push(
-                doc.error_at_key(&child(path, "title"), "a citation has either `source` (a slug) or `title` (an inline source), not both")
-                    .with_help("drop `title` to cite the source file, or drop `source` to describe the source inline"),
+                doc.error_at_key(
+                    &child(path, "title"),
+                    "a citation has either `source` (a slug) or `title` (an inline source), not both",
+                )
+                .with_help("drop `title` to cite the source file, or drop `source` to describe the source inline"),
             );
             return None;
         }
         (None, None) => {
-            problems.push(
-                doc.error_at_value(path, "a citation needs `source` (the slug of a file in content/sources/) or `title` (an inline source)"),
-            );
+            problems.push(doc.error_at_value(
+                path,
+                "a citation needs `source` (the slug of a file in content/sources/) or `title` (an inline source)",
+            ));
             return None;
         }
         (Some(slug), None) => match source_index.get(slug.trim()) {
@@ -646,9 +806,13 @@ fn resolve_citation(
                 let help = match nearest(slug, file_source_slugs.iter().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None if file_source_slugs.is_empty() => "there are no files in content/sources/".to_string(),
-                    None => format!("no file content/sources/{slug}.md; write one, or cite the source inline with `title`"),
+                    None => {
+                        format!("no file content/sources/{slug}.md; write one, or cite the source inline with `title`")
+                    }
                 };
-                problems.push(doc.error_at_value(&child(path, "source"), format!("unknown source `{slug}`")).with_help(help));
+                problems.push(
+                    doc.error_at_value(&child(path, "source"), format!("unknown source `{slug}`")).with_help(help),
+                );
                 return None;
             }
         },
@@ -657,11 +821,14 @@ fn resolve_citation(
                 problems.push(doc.error_at_value(&child(path, "title"), "an inline source needs a non-empty `title`"));
                 return None;
             }
-            // The same article cited inline by several claims is one source page.
-            let identity = (citation.url.as_ref().map(|u| u.to_string()), title.trim().to_string(), citation.publisher.clone());
-            let key = if identity.0.is_some() { (identity.0.clone(), String::new(), None) } else { identity };
-            *inline_sources.entry(key).or_insert_with(|| {
-                let slug = unique_slug(&slugify(title), sources);
+            // The same article cited inline by several claims is one source:
+            // the same URL, or without a URL the same title and publisher.
+            let key = match &citation.url {
+                Some(url) => (Some(url.to_string()), String::new(), None),
+                None => (None, title.trim().to_string(), citation.publisher.clone()),
+            };
+            *inline.by_identity.entry(key).or_insert_with(|| {
+                let slug = unique_slug(&slugify(title), &mut inline.taken_slugs);
                 sources.push(Source {
                     slug,
                     title: title.trim().to_string(),
@@ -676,11 +843,18 @@ fn resolve_citation(
                     file: None,
                     supports: Vec::new(),
                     contradicts: Vec::new(),
+                    has_page: false,
                 });
                 sources.len() - 1
             })
         }
     };
+    if let Some(quote) = citation.quote.as_deref().filter(|q| !q.trim().is_empty()) {
+        let archive_file = citation.archive_file.as_ref().or(sources[source].archive_file.as_ref());
+        if let Some(archive_file) = archive_file {
+            verify_quote(&loaded.root, doc, &child(path, "quote"), quote, archive_file, &mut inline.archives, problems);
+        }
+    }
     Some(Citation {
         source,
         url: citation.url.clone(),
@@ -691,9 +865,17 @@ fn resolve_citation(
     })
 }
 
+/// Inline sources met so far: by identity, and every source slug taken.
+struct InlineSources {
+    by_identity: HashMap<(Option<String>, String, Option<String>), usize>,
+    taken_slugs: HashSet<String>,
+    /// Archived copies read so far: `archive_file` → (visible text, normalised).
+    archives: HashMap<String, Option<(String, String)>>,
+}
+
 /// A slug for an inline source: from its title, cut to a readable length, made
 /// unique with `-2`, `-3`… (claims are visited in path order, so it is stable).
-fn unique_slug(base: &str, sources: &[Source]) -> String {
+fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
     let mut base: String = base.chars().take(60).collect();
     if let Some(cut) = base.rfind('-').filter(|_| base.len() == 60) {
         base.truncate(cut);
@@ -701,21 +883,66 @@ fn unique_slug(base: &str, sources: &[Source]) -> String {
     if base.is_empty() {
         base = "source".into();
     }
-    let taken: std::collections::HashSet<&str> = sources.iter().map(|s| s.slug.as_str()).collect();
-    if !taken.contains(base.as_str()) {
-        return base;
+    let slug = if taken.contains(&base) {
+        (2..).map(|n| format!("{base}-{n}")).find(|s| !taken.contains(s)).unwrap_or(base)
+    } else {
+        base
+    };
+    taken.insert(slug.clone());
+    slug
+}
+
+/// A quote must appear in the archived copy of its source.
+fn verify_quote(
+    root: &Path,
+    doc: &Document,
+    path: &str,
+    quote: &str,
+    archive_file: &str,
+    archives: &mut HashMap<String, Option<(String, String)>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let copy = archives.entry(archive_file.to_string()).or_insert_with(|| {
+        let relative = Path::new(archive_file);
+        if relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return None;
+        }
+        let bytes = std::fs::read(root.join("content").join(relative)).ok()?;
+        let is_html = matches!(
+            relative.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            Some("html" | "htm")
+        );
+        let visible = quotes::visible_text(&String::from_utf8_lossy(&bytes), is_html);
+        let normalized = quotes::normalize(&visible);
+        Some((visible, normalized))
+    });
+    // A missing or unreadable copy is reported by `check_archive_file`.
+    let Some((visible, normalized)) = copy else { return };
+    if quotes::contains_quote(normalized, quote) {
+        return;
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|s| !taken.contains(s.as_str())).unwrap_or(base)
+    let mut problem = doc.error_at_value(path, format!("quote not found in the archived copy content/{archive_file}"));
+    problem.help = Some(match quotes::closest_passage(visible, quote) {
+        Some(passage) => format!("the closest passage in the copy is: “{passage}”"),
+        None => "the archived copy has no passage like it".to_string(),
+    });
+    problems.push(problem);
 }
 
 /// `archive_file` must name an existing file under `content/`.
 fn check_archive_file(root: &Path, doc: &Document, path: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>) {
     let Some(value) = value else { return };
     let relative = Path::new(value);
-    let escapes = relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
+    let escapes =
+        relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
     if escapes {
-        problems.push(doc.error_at_value(path, format!("`{value}` must be a path inside content/, like archive/report.html")));
+        problems.push(
+            doc.error_at_value(path, format!("`{value}` must be a path inside content/, like archive/report.html")),
+        );
     } else if !root.join("content").join(relative).is_file() {
-        problems.push(doc.error_at_value(path, format!("archived copy not found: {}", display_path(root, &Path::new("content").join(relative)).display())));
+        problems.push(doc.error_at_value(
+            path,
+            format!("archived copy not found: {}", display_path(root, &Path::new("content").join(relative)).display()),
+        ));
     }
 }

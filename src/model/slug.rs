@@ -28,7 +28,9 @@ pub fn slugify(name: &str) -> String {
 /// segment, so it must be non-empty, not start with a dot, and hold only
 /// letters, digits, `-`, `_` and `.`.
 pub fn is_valid_file_slug(stem: &str) -> bool {
-    !stem.is_empty() && !stem.starts_with('.') && stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !stem.is_empty()
+        && !stem.starts_with('.')
+        && stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 #[cfg(test)]

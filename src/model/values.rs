@@ -19,7 +19,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -42,7 +53,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (year >= 1 && (1..=days_in_month).contains(&day)).then(|| Date { year: year as u16, month: month as u8, day: day as u8 })
+        (year >= 1 && (1..=days_in_month).contains(&day)).then_some(Date {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// "25 November 2025": how the default theme shows dates.
@@ -77,7 +92,9 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date written YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-                Date::parse(v.trim()).ok_or_else(|| E::custom(format!("`{v}` is not a valid date: expected YYYY-MM-DD, like 2025-11-25")))
+                Date::parse(v.trim()).ok_or_else(|| {
+                    E::custom(format!("`{v}` is not a valid date: expected YYYY-MM-DD, like 2025-11-25"))
+                })
             }
         }
         deserializer.deserialize_str(DateVisitor)
@@ -92,7 +109,8 @@ pub struct WebUrl(String);
 impl WebUrl {
     pub fn parse(text: &str) -> Result<WebUrl, String> {
         let trimmed = text.trim();
-        let parsed = url::Url::parse(trimmed).map_err(|e| format!("`{text}` is not a valid URL ({e}): expected an absolute http:// or https:// URL"))?;
+        let parsed = url::Url::parse(trimmed)
+            .map_err(|e| format!("`{text}` is not a valid URL ({e}): expected an absolute http:// or https:// URL"))?;
         match parsed.scheme() {
             "http" | "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(WebUrl(parsed.to_string())),
             "http" | "https" => Err(format!("`{text}` has no host: expected an absolute http:// or https:// URL")),
@@ -117,10 +135,23 @@ impl Serialize for WebUrl {
     }
 }
 
+/// Checks a string inside the visitor, so serde_yaml locates a bad value at
+/// its own line rather than at the enclosing mapping.
+struct CheckedStr<F>(&'static str, F);
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for CheckedStr<F> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.1)(v).map_err(E::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for WebUrl {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        WebUrl::parse(&text).map_err(de::Error::custom)
+        deserializer.deserialize_str(CheckedStr("an http:// or https:// URL", WebUrl::parse))
     }
 }
 
@@ -196,16 +227,23 @@ pub enum Link {
 
 impl<'de> Deserialize<'de> for Link {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        deserializer.deserialize_str(CheckedStr("a path inside the site or an http(s) URL", Link::parse))
+    }
+}
+
+impl Link {
+    fn parse(text: &str) -> Result<Link, String> {
         let looks_like_url = text.split_once(':').is_some_and(|(scheme, _)| {
             !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         });
         if looks_like_url || text.starts_with("//") {
-            return WebUrl::parse(&text).map(Link::Url).map_err(de::Error::custom);
+            return WebUrl::parse(text).map(Link::Url);
         }
         let path = text.trim_start_matches('/');
         if path.split('/').any(|part| part == "..") || path.is_empty() || path.contains(['\\', '"', '<', '>', '\n']) {
-            return Err(de::Error::custom(format!("`{text}` is not a usable path: expected a path inside the site, like images/logo.png")));
+            return Err(format!(
+                "`{text}` is not a usable path: expected a path inside the site, like images/logo.png"
+            ));
         }
         Ok(Link::SitePath(path.to_string()))
     }
@@ -229,7 +267,15 @@ mod tests {
     fn only_http_urls_pass() {
         assert!(WebUrl::parse("https://example.org/a?b=c").is_ok());
         assert!(WebUrl::parse("HTTP://EXAMPLE.org").is_ok());
-        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.org", "/relative", "https://"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "ftp://x.org",
+            "/relative",
+            "https://",
+        ] {
             assert!(WebUrl::parse(bad).is_err(), "{bad} passed");
         }
     }

@@ -43,10 +43,34 @@ pub struct VerdictScale {
 /// Default badge colours: dark enough for white text at WCAG AA (4.5:1).
 const DEFAULT_SCALE: [(&str, &str, Option<i64>, &str, &str); 7] = [
     ("true", "True", Some(6), "#1d6b36", "The statement is accurate and nothing significant is missing."),
-    ("mostly-true", "Mostly true", Some(5), "#3d6b1e", "The statement is accurate but needs clarification or additional information."),
-    ("half-true", "Half true", Some(4), "#75600b", "The statement is partially accurate but leaves out important details or takes things out of context."),
-    ("misleading", "Misleading", Some(3), "#9a4a0b", "The statement contains an element of truth but creates a false impression."),
-    ("mostly-false", "Mostly false", Some(2), "#a63b1d", "The statement contains an element of truth but ignores critical facts."),
+    (
+        "mostly-true",
+        "Mostly true",
+        Some(5),
+        "#3d6b1e",
+        "The statement is accurate but needs clarification or additional information.",
+    ),
+    (
+        "half-true",
+        "Half true",
+        Some(4),
+        "#75600b",
+        "The statement is partially accurate but leaves out important details or takes things out of context.",
+    ),
+    (
+        "misleading",
+        "Misleading",
+        Some(3),
+        "#9a4a0b",
+        "The statement contains an element of truth but creates a false impression.",
+    ),
+    (
+        "mostly-false",
+        "Mostly false",
+        Some(2),
+        "#a63b1d",
+        "The statement contains an element of truth but ignores critical facts.",
+    ),
     ("false", "False", Some(1), "#a11d2b", "The statement is not accurate."),
     ("unproven", "Unproven", None, "#4f5863", "The evidence available does not allow a rating either way."),
 ];
@@ -76,8 +100,14 @@ impl VerdictScale {
         let mut verdicts: Vec<Verdict> = Vec::new();
         let fallback = VerdictScale::default();
         for (i, entry) in entries.iter().enumerate() {
-            if entry.key.is_empty() || !entry.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                problems.push((i, "key", format!("verdict key `{}` must be a slug: lowercase letters, digits and `-`", entry.key)));
+            if entry.key.is_empty()
+                || !entry.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                problems.push((
+                    i,
+                    "key",
+                    format!("verdict key `{}` must be a slug: lowercase letters, digits and `-`", entry.key),
+                ));
             }
             if verdicts.iter().any(|v| v.key == entry.key) {
                 problems.push((i, "key", format!("verdict key `{}` appears twice in the scale", entry.key)));
@@ -85,7 +115,11 @@ impl VerdictScale {
             let color = match &entry.color {
                 Some(color) if is_safe_css_color(color) => color.trim().to_string(),
                 Some(color) => {
-                    problems.push((i, "color", format!("`{color}` is not a CSS colour: use #rrggbb, #rgb, a colour name, rgb(…) or hsl(…)")));
+                    problems.push((
+                        i,
+                        "color",
+                        format!("`{color}` is not a CSS colour: use #rrggbb, #rgb, a colour name, rgb(…) or hsl(…)"),
+                    ));
                     continue;
                 }
                 // A custom verdict without colour borrows the default one of the same
@@ -102,7 +136,12 @@ impl VerdictScale {
             });
         }
         if entries.is_empty() {
-            problems.push((0, "", "the verdict scale is empty: list at least one verdict, or remove `verdicts` to use the default scale".into()));
+            problems.push((
+                0,
+                "",
+                "the verdict scale is empty: list at least one verdict, or remove `verdicts` to use the default scale"
+                    .into(),
+            ));
         }
         if problems.is_empty() {
             Ok(VerdictScale { verdicts })
@@ -212,7 +251,9 @@ mod tests {
         for good in ["#abc", "#A1B2C3", "rebeccapurple", "rgb(10, 20, 30)", "hsl(120 50% 40% / 0.5)"] {
             assert!(is_safe_css_color(good), "{good}");
         }
-        for bad in ["red;background:url(x)", "#ggg", "rgb(1,2,3);x", "url(javascript:x)", "\"red\"", "expression(alert(1))"] {
+        for bad in
+            ["red;background:url(x)", "#ggg", "rgb(1,2,3);x", "url(javascript:x)", "\"red\"", "expression(alert(1))"]
+        {
             assert!(!is_safe_css_color(bad), "{bad}");
         }
     }

@@ -38,17 +38,27 @@ pub fn xml_escape(text: &str) -> String {
 pub fn atom_feed(site: &Site, urls: &Urls) -> String {
     let claims: Vec<&Claim> = site.claims.iter().take(FEED_ENTRIES).collect();
     let updated = claims.iter().map(|c| c.modified().unwrap_or(c.published).max(c.published)).max();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-    let _ = write!(xml, " xml:lang=\"{}\">\n", xml_escape(&site.config.language));
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
     let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
     if let Some(description) = &site.config.description {
         let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(description));
     }
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&urls.permalink("feed.xml")));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&urls.permalink("")));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&urls.permalink("feed.xml"))
+    );
+    let _ =
+        writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&urls.permalink("")));
     let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&urls.permalink("")));
     // An empty site still needs a valid <updated>; the epoch says "never".
-    let _ = writeln!(xml, "  <updated>{}</updated>", updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339()));
+    let _ = writeln!(
+        xml,
+        "  <updated>{}</updated>",
+        updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339())
+    );
     let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.organization.name));
     let _ = writeln!(xml, "  <generator uri=\"https://github.com/verdict-ssg/verdict\">verdict</generator>");
     for claim in claims {
@@ -60,13 +70,26 @@ pub fn atom_feed(site: &Site, urls: &Urls) -> String {
         let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&link));
         let _ = writeln!(xml, "    <id>{}</id>", xml_escape(&link));
         let _ = writeln!(xml, "    <published>{}</published>", claim.published.rfc3339());
-        let _ = writeln!(xml, "    <updated>{}</updated>", claim.modified().unwrap_or(claim.published).max(claim.published).rfc3339());
+        let _ = writeln!(
+            xml,
+            "    <updated>{}</updated>",
+            claim.modified().unwrap_or(claim.published).max(claim.published).rfc3339()
+        );
         for author in &claim.authors {
             let _ = writeln!(xml, "    <author><name>{}</name></author>", xml_escape(author));
         }
-        let _ = writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&verdict.key), xml_escape(&verdict.label));
+        let _ = writeln!(
+            xml,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            xml_escape(&verdict.key),
+            xml_escape(&verdict.label)
+        );
         let summary = claim.summary.clone().unwrap_or_else(|| plain_text(&claim.body, 300));
-        let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(&format!("{} said: “{}” — {}. {}", speaker.name, claim.claim, verdict.label, summary)));
+        let _ = writeln!(
+            xml,
+            "    <summary>{}</summary>",
+            xml_escape(&format!("{} said: “{}” — {}. {}", speaker.name, claim.claim, verdict.label, summary))
+        );
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -75,7 +98,9 @@ pub fn atom_feed(site: &Site, urls: &Urls) -> String {
 
 /// `sitemap.xml` for every HTML page given as (output path, last modification).
 pub fn sitemap(urls: &Urls, pages: &[(String, Option<String>)]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (path, lastmod) in pages {
         let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&urls.permalink(path)));
         if let Some(lastmod) = lastmod {

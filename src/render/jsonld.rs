@@ -25,7 +25,10 @@ pub fn claim_review(site: &Site, urls: &Urls, claim: &Claim) -> Value {
     }
 
     let mut claim_author = Map::new();
-    claim_author.insert("@type".into(), json!(if speaker.kind == SpeakerKind::Organization { "Organization" } else { "Person" }));
+    claim_author.insert(
+        "@type".into(),
+        json!(if speaker.kind == SpeakerKind::Organization { "Organization" } else { "Person" }),
+    );
     claim_author.insert("name".into(), json!(speaker.name));
     if !speaker.same_as.is_empty() {
         let same_as: Vec<&str> = speaker.same_as.iter().map(|u| u.as_str()).collect();

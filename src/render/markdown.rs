@@ -28,7 +28,10 @@ pub struct RenderedBody {
 }
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Whether a URL from a body may be linked: relative, a fragment, or http(s)/mailto.
@@ -112,11 +115,32 @@ pub fn render(markdown: &str) -> RenderedBody {
     RenderedBody { html, problems }
 }
 
+/// The link problems of a body without rendering it (used when the build has
+/// already failed, so that these problems are reported in the same run).
+pub fn link_problems(markdown: &str) -> Vec<BodyProblem> {
+    let mut problems = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                checked_url(dest_url, range.start, "link", &mut problems);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                checked_url(dest_url, range.start, "image", &mut problems);
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
 fn checked_url<'a>(url: CowStr<'a>, offset: usize, what: &str, problems: &mut Vec<BodyProblem>) -> CowStr<'a> {
     if is_safe_body_url(&url) {
         return url;
     }
-    problems.push(BodyProblem { offset, message: format!("{what} URL `{url}` is not allowed: use an http://, https:// or relative URL") });
+    problems.push(BodyProblem {
+        offset,
+        message: format!("{what} URL `{url}` is not allowed: use an http://, https:// or relative URL"),
+    });
     CowStr::Borrowed("#")
 }
 
@@ -175,7 +199,9 @@ pub fn plain_text(markdown: &str, limit: usize) -> String {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push(' '),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ')
+            }
             _ => {}
         }
         if text.len() > limit * 2 {
@@ -240,6 +266,7 @@ mod tests {
         assert_eq!(rendered.problems.len(), 3, "{:?}", rendered.problems);
         assert!(!rendered.html.to_lowercase().contains("javascript:"), "{}", rendered.html);
         assert_eq!(&body[rendered.problems[0].offset..][..5], "[bad]");
+        assert_eq!(link_problems(body), rendered.problems);
         assert!(is_safe_body_url("../claims/x/"));
         assert!(is_safe_body_url("page?q=a:b"));
         assert!(!is_safe_body_url(" java\tscript:x"));

@@ -119,8 +119,8 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
     for (i, topic) in site.topics.iter().enumerate() {
         pages.extend((1..=page_count(topic.claims.len())).map(|n| PageId::Topic(i, n)));
     }
-    pages.extend((1..=page_count(site.sources.len())).map(PageId::SourceList));
-    for (i, source) in site.sources.iter().enumerate() {
+    pages.extend((1..=page_count(site.sources.iter().filter(|s| s.has_page).count())).map(PageId::SourceList));
+    for (i, source) in site.sources.iter().enumerate().filter(|(_, s)| s.has_page) {
         pages.extend((1..=page_count(source.supports.len() + source.contradicts.len())).map(|n| PageId::Source(i, n)));
     }
     pages.extend((0..site.pages.len()).map(PageId::Page));
@@ -136,6 +136,14 @@ pub struct Renderer<'a> {
     globals: Context,
     /// Each claim's card, by claim index.
     cards: Vec<ClaimCard>,
+    /// List entries, built once per build: a list page shows a slice of them.
+    speaker_views: Vec<SpeakerView>,
+    topic_views: Vec<TopicView>,
+    source_views: Vec<SourceView>,
+    /// Sources with a page of their own, listed on `sources/`.
+    listed_sources: Vec<usize>,
+    /// Claim indices per verdict, newest first.
+    claims_by_verdict: Vec<Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -194,10 +202,25 @@ impl<'a> Renderer<'a> {
             language: &config.language,
             base_url: &config.base_url,
             base_path: &config.base_path,
-            organization: OrganizationView { name: &config.organization.name, url: &config.organization.url, logo: config.organization.logo.as_deref() },
+            organization: OrganizationView {
+                name: &config.organization.name,
+                url: &config.organization.url,
+                logo: config.organization.logo.as_deref(),
+            },
             extra: &config.extra,
-            menu: site.pages.iter().filter(|p| p.menu.is_some()).map(|p| MenuItem { title: p.title.clone(), url: urls.url(&page_path(p)) }).collect(),
-            verdicts: site.scale.verdicts.iter().zip(&site.verdict_counts).map(|(v, &n)| VerdictView::new(&urls, v, n)).collect(),
+            menu: site
+                .pages
+                .iter()
+                .filter(|p| p.menu.is_some())
+                .map(|p| MenuItem { title: p.title.clone(), url: urls.url(&page_path(p)) })
+                .collect(),
+            verdicts: site
+                .scale
+                .verdicts
+                .iter()
+                .zip(&site.verdict_counts)
+                .map(|(v, &n)| VerdictView::new(&urls, v, n))
+                .collect(),
             claim_count: site.claims.len(),
             home_url: urls.url(""),
             claims_url: urls.url("claims/"),
@@ -216,11 +239,28 @@ impl<'a> Renderer<'a> {
             .assets
             .iter()
             .filter(|(name, _)| name.ends_with(".css") || name.ends_with(".js"))
-            .map(|(name, asset)| (name.replace(['.', '/', '-'], "_"), format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32)))
+            .map(|(name, asset)| {
+                (name.replace(['.', '/', '-'], "_"), format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32))
+            })
             .collect();
         globals.insert("assets", &assets);
         let cards = site.claims.iter().map(|c| ClaimCard::new(site, &urls, c)).collect();
-        Renderer { site, theme, urls, globals, cards }
+        let mut claims_by_verdict = vec![Vec::new(); site.scale.verdicts.len()];
+        for (i, claim) in site.claims.iter().enumerate() {
+            claims_by_verdict[claim.verdict].push(i);
+        }
+        Renderer {
+            site,
+            theme,
+            globals,
+            cards,
+            speaker_views: site.speakers.iter().map(|s| SpeakerView::new(site, &urls, s)).collect(),
+            topic_views: site.topics.iter().map(|t| TopicView::new(&urls, t)).collect(),
+            source_views: site.sources.iter().map(|s| SourceView::new(&urls, s)).collect(),
+            listed_sources: site.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, _)| i).collect(),
+            claims_by_verdict,
+            urls,
+        }
     }
 
     fn meta(&self, kind: &'static str, path: &str, title: String, description: Option<String>) -> PageMeta {
@@ -243,18 +283,7 @@ impl<'a> Renderer<'a> {
     fn body(&self, markdown: &str, file: Option<&Path>, body_line: usize, problems: &mut Vec<Diagnostic>) -> String {
         let rendered = markdown::render(markdown);
         if let Some(file) = file {
-            for problem in rendered.problems {
-                let before = &markdown[..problem.offset];
-                let line = body_line + before.matches('\n').count();
-                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-                let text = markdown.lines().nth(line - body_line).unwrap_or_default().to_string();
-                problems.push(Diagnostic {
-                    line,
-                    column,
-                    source_line: Some(text),
-                    ..Diagnostic::file_error(display_path(&self.site.root, file), problem.message)
-                });
-            }
+            problems.extend(body_diagnostics(&self.site.root, file, body_line, markdown, &rendered.problems));
         }
         rendered.html
     }
@@ -278,7 +307,12 @@ impl<'a> Renderer<'a> {
                 let all: Vec<usize> = (0..site.claims.len()).collect();
                 context.insert("claims", &self.cards(page_slice(&all, n)));
                 context.insert("pagination", &Pagination::new(&self.urls, "claims/", n, all.len()));
-                self.meta("claims", &path, numbered("All fact checks", n), Some(format!("Every fact check published by {}.", site.config.organization.name)))
+                self.meta(
+                    "claims",
+                    &path,
+                    numbered("All fact checks", n),
+                    Some(format!("Every fact check published by {}.", site.config.organization.name)),
+                )
             }
             PageId::Claim(i) => {
                 let claim = &site.claims[i];
@@ -291,76 +325,128 @@ impl<'a> Renderer<'a> {
                     authors: claim.authors.clone(),
                     supporting: claim.supporting.iter().map(|c| CitationView::new(site, &self.urls, c)).collect(),
                     contradicting: claim.contradicting.iter().map(|c| CitationView::new(site, &self.urls, c)).collect(),
-                    corrections: claim.corrections.iter().map(|c| CorrectionView { date: c.date.into(), note: c.note.clone() }).collect(),
+                    corrections: claim
+                        .corrections
+                        .iter()
+                        .map(|c| CorrectionView { date: c.date.into(), note: c.note.clone() })
+                        .collect(),
                     modified: claim.modified().map(Into::into),
                     file: claim.file.to_string_lossy().replace('\\', "/"),
                 };
                 context.insert("claim", &view);
                 context.insert("jsonld", &jsonld::script_safe(&jsonld::claim_review(site, &self.urls, claim)));
                 let verdict = &site.scale.verdicts[claim.verdict];
-                let description = claim.summary.clone().unwrap_or_else(|| format!("{} said: “{}” Our verdict: {}.", site.speakers[claim.speaker].name, claim.claim, verdict.label));
+                let description = claim.summary.clone().unwrap_or_else(|| {
+                    format!(
+                        "{} said: “{}” Our verdict: {}.",
+                        site.speakers[claim.speaker].name, claim.claim, verdict.label
+                    )
+                });
                 self.meta("claim", &path, claim.title.clone(), Some(description))
             }
             PageId::SpeakerList(n) => {
-                let all: Vec<SpeakerView> = site.speakers.iter().map(|s| SpeakerView::new(site, &self.urls, s)).collect();
-                context.insert("speakers", page_slice(&all, n));
-                context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, all.len()));
-                self.meta("speakers", &path, numbered("Speakers", n), Some(format!("Everyone whose statements {} has checked, with their scorecards.", site.config.organization.name)))
+                context.insert("speakers", page_slice(&self.speaker_views, n));
+                context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, self.speaker_views.len()));
+                self.meta(
+                    "speakers",
+                    &path,
+                    numbered("Speakers", n),
+                    Some(format!(
+                        "Everyone whose statements {} has checked, with their scorecards.",
+                        site.config.organization.name
+                    )),
+                )
             }
             PageId::Speaker(i, n) => {
                 let speaker = &site.speakers[i];
                 let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut problems);
-                context.insert("speaker", &SpeakerView::new(site, &self.urls, speaker));
+                context.insert("speaker", &self.speaker_views[i]);
                 context.insert("bio", &bio);
                 context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
-                context.insert("pagination", &Pagination::new(&self.urls, &speaker_path(speaker), n, speaker.claims.len()));
-                let description = format!("{} fact check{} of statements by {}.", speaker.claims.len(), plural(speaker.claims.len()), speaker.name);
+                context.insert(
+                    "pagination",
+                    &Pagination::new(&self.urls, &speaker_path(speaker), n, speaker.claims.len()),
+                );
+                let description = format!(
+                    "{} fact check{} of statements by {}.",
+                    speaker.claims.len(),
+                    plural(speaker.claims.len()),
+                    speaker.name
+                );
                 self.meta("speaker", &path, numbered(&speaker.name, n), Some(description))
             }
-            PageId::VerdictList => {
-                self.meta("verdicts", &path, "Our verdicts".into(), Some("The rating scale we use, what each verdict means, and how often we give it.".into()))
-            }
+            PageId::VerdictList => self.meta(
+                "verdicts",
+                &path,
+                "Our verdicts".into(),
+                Some("The rating scale we use, what each verdict means, and how often we give it.".into()),
+            ),
             PageId::Verdict(i, n) => {
                 let verdict = &site.scale.verdicts[i];
-                let claims: Vec<usize> = site.claims.iter().enumerate().filter(|(_, c)| c.verdict == i).map(|(j, _)| j).collect();
+                let claims = &self.claims_by_verdict[i];
                 context.insert("verdict", &VerdictView::new(&self.urls, verdict, claims.len()));
-                context.insert("claims", &self.cards(page_slice(&claims, n)));
+                context.insert("claims", &self.cards(page_slice(claims, n)));
                 context.insert("pagination", &Pagination::new(&self.urls, &verdict_path(verdict), n, claims.len()));
-                let description = if verdict.description.is_empty() { format!("Statements rated {}.", verdict.label) } else { verdict.description.clone() };
+                let description = if verdict.description.is_empty() {
+                    format!("Statements rated {}.", verdict.label)
+                } else {
+                    verdict.description.clone()
+                };
                 self.meta("verdict", &path, numbered(&verdict.label, n), Some(description))
             }
             PageId::TopicList(n) => {
-                let all: Vec<TopicView> = site.topics.iter().map(|t| TopicView::new(&self.urls, t)).collect();
-                context.insert("topics", page_slice(&all, n));
-                context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, all.len()));
+                context.insert("topics", page_slice(&self.topic_views, n));
+                context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, self.topic_views.len()));
                 self.meta("topics", &path, numbered("Topics", n), Some("Fact checks by topic.".into()))
             }
             PageId::Topic(i, n) => {
                 let topic = &site.topics[i];
-                context.insert("topic", &TopicView::new(&self.urls, topic));
+                context.insert("topic", &self.topic_views[i]);
                 context.insert("claims", &self.cards(page_slice(&topic.claims, n)));
                 context.insert("pagination", &Pagination::new(&self.urls, &topic_path(topic), n, topic.claims.len()));
                 self.meta("topic", &path, numbered(&topic.name, n), Some(format!("Fact checks about {}.", topic.name)))
             }
             PageId::SourceList(n) => {
-                let all: Vec<SourceView> = site.sources.iter().map(|s| SourceView::new(&self.urls, s)).collect();
-                context.insert("sources", page_slice(&all, n));
-                context.insert("pagination", &Pagination::new(&self.urls, "sources/", n, all.len()));
-                self.meta("sources", &path, numbered("Sources", n), Some("The evidence behind our fact checks, and which claims each source supports or contradicts.".into()))
+                let shown: Vec<&SourceView> =
+                    page_slice(&self.listed_sources, n).iter().map(|&i| &self.source_views[i]).collect();
+                context.insert("sources", &shown);
+                context.insert("pagination", &Pagination::new(&self.urls, "sources/", n, self.listed_sources.len()));
+                self.meta(
+                    "sources",
+                    &path,
+                    numbered("Sources", n),
+                    Some(
+                        "The evidence behind our fact checks, and which claims each source supports or contradicts."
+                            .into(),
+                    ),
+                )
             }
             PageId::Source(i, n) => {
                 let source = &site.sources[i];
                 // Supports first, then contradicts, paginated together.
-                let entries: Vec<(bool, usize)> = source.supports.iter().map(|&c| (true, c)).chain(source.contradicts.iter().map(|&c| (false, c))).collect();
+                let entries: Vec<(bool, usize)> = source
+                    .supports
+                    .iter()
+                    .map(|&c| (true, c))
+                    .chain(source.contradicts.iter().map(|&c| (false, c)))
+                    .collect();
                 let shown = page_slice(&entries, n);
-                let pick = |supports: bool| -> Vec<&ClaimCard> { shown.iter().filter(|(s, _)| *s == supports).map(|&(_, c)| &self.cards[c]).collect() };
-                let description = self.body(&source.description, source.file.as_deref(), source.body_line, &mut problems);
-                context.insert("source", &SourceView::new(&self.urls, source));
+                let pick = |supports: bool| -> Vec<&ClaimCard> {
+                    shown.iter().filter(|(s, _)| *s == supports).map(|&(_, c)| &self.cards[c]).collect()
+                };
+                let description =
+                    self.body(&source.description, source.file.as_deref(), source.body_line, &mut problems);
+                context.insert("source", &self.source_views[i]);
                 context.insert("description", &description);
                 context.insert("supports", &pick(true));
                 context.insert("contradicts", &pick(false));
                 context.insert("pagination", &Pagination::new(&self.urls, &source_path(source), n, entries.len()));
-                let summary = format!("{}: cited as supporting evidence in {} and as contradicting evidence in {} fact check(s).", source.title, source.supports.len(), source.contradicts.len());
+                let summary = format!(
+                    "{}: cited as supporting evidence in {} and as contradicting evidence in {} fact check(s).",
+                    source.title,
+                    source.supports.len(),
+                    source.contradicts.len()
+                );
                 self.meta("source", &path, numbered(&source.title, n), Some(summary))
             }
             PageId::Page(i) => {
@@ -381,7 +467,10 @@ impl<'a> Renderer<'a> {
             Ok(html) => Ok(Output { path: id.output_path(site), bytes: html.into_bytes() }),
             Err(error) => {
                 let file = describe_origin(&site.root, template, self.theme.templates.get(template));
-                Err(vec![Diagnostic::file_error(file, format!("cannot render {}: {}", id.output_path(site), error_chain(&error)))])
+                Err(vec![Diagnostic::file_error(
+                    file,
+                    format!("cannot render {}: {}", id.output_path(site), error_chain(&error)),
+                )])
             }
         }
     }
@@ -408,12 +497,41 @@ impl<'a> Renderer<'a> {
                 (id.path(site), lastmod)
             })
             .collect();
-        outputs.push(Output { path: "sitemap.xml".into(), bytes: feeds::sitemap(&self.urls, &sitemap_pages).into_bytes() });
+        outputs.push(Output {
+            path: "sitemap.xml".into(),
+            bytes: feeds::sitemap(&self.urls, &sitemap_pages).into_bytes(),
+        });
         for (name, asset) in &self.theme.assets {
             outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
         }
         outputs
     }
+}
+
+/// Problems found in a Markdown body, as diagnostics at their line and
+/// column (in characters) in the file.
+pub fn body_diagnostics(
+    root: &Path,
+    file: &Path,
+    body_line: usize,
+    markdown: &str,
+    problems: &[markdown::BodyProblem],
+) -> Vec<Diagnostic> {
+    problems
+        .iter()
+        .map(|problem| {
+            let before = &markdown[..problem.offset];
+            let line = body_line + before.matches('\n').count();
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+            let text = markdown.lines().nth(line - body_line).unwrap_or_default().to_string();
+            Diagnostic {
+                line,
+                column,
+                source_line: Some(text),
+                ..Diagnostic::file_error(display_path(root, file), problem.message.clone())
+            }
+        })
+        .collect()
 }
 
 fn numbered(title: &str, page: usize) -> String {

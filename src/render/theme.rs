@@ -93,7 +93,8 @@ fn read_layer(root: &Path, folder: &Path, layer: &mut Layer, problems: &mut Vec<
             Ok(text) => {
                 layer.insert(name, (text, Origin::Site(relative)));
             }
-            Err(error) => problems.push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read template: {error}"))),
+            Err(error) => problems
+                .push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read template: {error}"))),
         }
     }
 }
@@ -104,7 +105,10 @@ fn read_assets(root: &Path, folder: &Path, assets: &mut BTreeMap<String, Asset>,
             Ok(bytes) => {
                 assets.insert(name, Asset { bytes, origin: Origin::Site(relative) });
             }
-            Err(error) => problems.push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read theme asset: {error}"))),
+            Err(error) => problems.push(Diagnostic::file_error(
+                display_path(root, &relative),
+                format!("cannot read theme asset: {error}"),
+            )),
         }
     }
 }
@@ -124,7 +128,8 @@ pub fn files_under(root: &Path, folder: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             let inside = e.path().strip_prefix(&base).ok()?;
-            let name = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let name =
+                inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             Some((name, e.path().strip_prefix(root).ok()?.to_path_buf()))
         })
         .collect()

@@ -193,7 +193,12 @@ impl ClaimCard {
             published: claim.published.into(),
             updated: claim.updated.map(Into::into),
             claimed_on: claim.claimed_on.map(Into::into),
-            speaker: SpeakerRef { slug: speaker.slug.clone(), name: speaker.name.clone(), role: speaker.role.clone(), url: urls.url(&speaker_path(speaker)) },
+            speaker: SpeakerRef {
+                slug: speaker.slug.clone(),
+                name: speaker.name.clone(),
+                role: speaker.role.clone(),
+                url: urls.url(&speaker_path(speaker)),
+            },
             verdict: VerdictView::new(urls, verdict, site.verdict_counts.get(claim.verdict).copied().unwrap_or(0)),
             topics: claim
                 .topics
@@ -216,8 +221,9 @@ pub struct SourceRef {
     pub title: String,
     pub publisher: Option<String>,
     pub kind: Option<String>,
-    /// The source's page on this site.
-    pub url: String,
+    /// The source's page on this site; `None` for an inline source cited by a
+    /// single claim, which has no page.
+    pub url: Option<String>,
     /// The source itself, on the web.
     pub link: Option<String>,
 }
@@ -229,7 +235,7 @@ impl SourceRef {
             title: source.title.clone(),
             publisher: source.publisher.clone(),
             kind: source.kind.clone(),
-            url: urls.url(&source_path(source)),
+            url: source.has_page.then(|| urls.url(&source_path(source))),
             link: source.url.as_ref().map(ToString::to_string),
         }
     }
@@ -364,7 +370,13 @@ pub struct TopicView {
 impl TopicView {
     pub fn new(urls: &Urls, topic: &Topic) -> Self {
         let path = topic_path(topic);
-        TopicView { slug: topic.slug.clone(), name: topic.name.clone(), url: urls.url(&path), permalink: urls.permalink(&path), count: topic.claims.len() }
+        TopicView {
+            slug: topic.slug.clone(),
+            name: topic.name.clone(),
+            url: urls.url(&path),
+            permalink: urls.permalink(&path),
+            count: topic.claims.len(),
+        }
     }
 }
 

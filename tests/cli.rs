@@ -1,0 +1,131 @@
+//! The `verdict` command line as `/work/shared/spec/cli.md` fixes it: exit
+//! statuses, help, the summary line, `--root`, and the commands of the spec.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+fn a_site() -> TestSite {
+    TestSite::with_config(&[
+        ("content/claims/one.md", &claim("Ann Lee", "true", "2025-01-01", "topics: [\"Peace plan\"]\n")),
+        ("content/claims/two.md", &claim("Bo Chen", "false", "2025-01-02", "")),
+    ])
+}
+
+#[test]
+fn build_without_site_yaml_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("content/claims")).unwrap();
+    let run = run_cli(dir.path(), &["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("site.yaml"), "{}", run.stderr);
+    assert!(!dir.path().join("public").exists());
+
+    let run = run_cli(dir.path(), &["build", "--root", "content"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = run_cli(dir.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn bad_flags_and_commands_are_usage_errors() {
+    let site = a_site();
+    for args in
+        [&["build", "--no-such-flag"][..], &["build", "--output"], &["frobnicate"], &[], &["build", "extra-argument"]]
+    {
+        let run = site.cli(args);
+        assert_eq!(run.code, 2, "verdict {args:?}: {}{}", run.stdout, run.stderr);
+        assert!(!run.stderr.is_empty(), "verdict {args:?} says nothing on stderr");
+    }
+    assert!(!site.public().exists(), "a usage error built the site");
+}
+
+#[test]
+fn help_lists_the_build_flags() {
+    let site = a_site();
+    let run = site.cli(&["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("build") && run.stdout.contains("check"), "{}", run.stdout);
+
+    let run = site.cli(&["build", "--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for flag in ["--output", "--base-url", "--drafts", "--root"] {
+        assert!(run.stdout.contains(flag), "build --help lacks {flag}:\n{}", run.stdout);
+    }
+    assert!(!site.public().exists(), "--help built the site");
+    let run = site.cli(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains(env!("CARGO_PKG_VERSION")), "{}", run.stdout);
+}
+
+#[test]
+fn success_prints_one_summary_line() {
+    let site = a_site();
+    let run = site.cli(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    // built N pages (M files) into DIR in X ms
+    let line = lines[0];
+    let rest = line.strip_prefix("built ").unwrap_or_else(|| panic!("{line}"));
+    let (pages, rest) = rest.split_once(" pages (").unwrap_or_else(|| panic!("{line}"));
+    let (files, rest) = rest.split_once(" files) into ").unwrap_or_else(|| panic!("{line}"));
+    let (dir, rest) = rest.rsplit_once(" in ").unwrap_or_else(|| panic!("{line}"));
+    let millis = rest.strip_suffix(" ms").unwrap_or_else(|| panic!("{line}"));
+    let (pages, files, _): (usize, usize, u64) =
+        (pages.parse().unwrap(), files.parse().unwrap(), millis.parse().unwrap());
+    assert_eq!(dir, "public");
+
+    let written = read_tree(&site.public());
+    let html = written.keys().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(pages, html, "page count");
+    let own = written.keys().filter(|p| !p.starts_with(".verdict")).count();
+    assert_eq!(files, own, "file count");
+    assert!(pages >= 15 && files > pages, "{line}");
+}
+
+#[test]
+fn root_flag_builds_a_site_from_elsewhere() {
+    let site = a_site();
+    let run = run_cli(site.dir.path(), &["build", "--root", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("claims/one/index.html").is_file(), "default output is public/ under the root");
+    assert!(!site.dir.path().join("public").exists(), "public/ was made in the current folder");
+
+    site.write("content/claims/two.md", &claim("Bo Chen", "flase", "2025-01-02", ""));
+    let run = run_cli(site.dir.path(), &["build", "--root", "site"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("site/content/claims/two.md:4:10"),
+        "paths as seen from the current folder: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = a_site();
+    let run = site.cli(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.public().exists(), "check wrote the site");
+    site.write("content/claims/two.md", &claim("Bo Chen", "true", "2025-01-02", "claim_url: javascript:alert(1)\n"));
+    let run = site.cli(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/claims/two.md:"), "{}", run.stderr);
+}
+
+#[test]
+fn every_implemented_command_has_help() {
+    let site = a_site();
+    for (command, flags) in
+        [("build", &["--output", "--base-url", "--drafts", "--root"][..]), ("check", &["--root", "--drafts"])]
+    {
+        let run = site.cli(&[command, "--help"]);
+        assert_eq!(run.code, 0, "verdict {command} --help: {}", run.stderr);
+        for flag in flags {
+            assert!(run.stdout.contains(flag), "verdict {command} --help lacks {flag}:\n{}", run.stdout);
+        }
+    }
+}
