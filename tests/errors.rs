@@ -40,6 +40,19 @@ fn a_value_that_is_not_a_string() {
     assert!(problem.message.contains("claim") && problem.message.contains("string"), "{problem}");
 }
 
+/// Regression: serde_yaml turned `claim: 42` and `speaker: true` into the
+/// strings "42" and "true"; the spec says a value that is not a string is an error.
+#[test]
+fn numbers_and_booleans_where_text_is_expected_are_errors() {
+    for (line, text, column) in [(2, "claim: 42", 8), (3, "speaker: true", 10), (7, "  - title: 2025", 12)] {
+        let problem = one_problem(&with_line(line, text));
+        assert_eq!(at(&problem), (line, column), "{text}: {problem}");
+        assert!(problem.message.contains("expected a string"), "{text}: {problem}");
+    }
+    let site = TestSite::with_config(&[("content/claims/c.md", &with_line(2, "claim: \"42\""))]);
+    assert!(site.build().contains_key("claims/c/index.html"), "a quoted number is text");
+}
+
 #[test]
 fn a_date_that_does_not_parse() {
     let problem = one_problem(&with_line(5, "published: 2025-13-45"));

@@ -26,9 +26,10 @@ pub struct Document {
     /// File line of the YAML's first line.
     first_line: usize,
     pub locator: Locator,
-    /// Required keys whose invalid values were replaced by a stand-in so that
-    /// the rest of the file could still be checked; later checks skip them.
-    placeholders: HashSet<String>,
+    /// Keys whose invalid values were already reported, then dropped (or, for
+    /// required keys, replaced by a stand-in) so that the rest of the file could
+    /// still be checked. Later checks skip them rather than report them twice.
+    reported: HashSet<String>,
 }
 
 /// Stand-ins tried, in order, for an invalid required value: one of them
@@ -43,13 +44,13 @@ impl Document {
             yaml: yaml.to_string(),
             first_line,
             locator: Locator::new(yaml),
-            placeholders: Default::default(),
+            reported: Default::default(),
         }
     }
 
-    /// Whether the value at `path` is a stand-in for an invalid one (already reported).
-    pub fn is_placeholder(&self, path: &str) -> bool {
-        self.placeholders.contains(path)
+    /// Whether the key at `path` had an invalid value that was already reported.
+    pub fn is_reported(&self, path: &str) -> bool {
+        self.reported.contains(path)
     }
 
     /// Deserialises into `T`, collecting every problem serde_yaml finds.
@@ -65,8 +66,9 @@ impl Document {
     /// unknown verdict, an unknown source) still run on a file with problems.
     pub fn deserialize_partial<T: DeserializeOwned>(&mut self) -> (Option<T>, Vec<Diagnostic>) {
         let mut placeholders = HashSet::new();
-        let (value, mut problems) = self.collect_problems(&mut placeholders);
-        self.placeholders = placeholders;
+        let mut removed = HashSet::new();
+        let (value, mut problems) = self.collect_problems(&mut placeholders, &mut removed);
+        self.reported = removed;
         problems.sort_by_key(|d| (d.line, d.column));
         (value, problems)
     }
@@ -74,6 +76,7 @@ impl Document {
     fn collect_problems<T: DeserializeOwned>(
         &self,
         placeholders: &mut HashSet<String>,
+        removed: &mut HashSet<String>,
     ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
         let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
@@ -84,7 +87,6 @@ impl Document {
         };
         let mut text = yaml.to_string();
         let mut problems = Vec::new();
-        let mut removed: HashSet<String> = HashSet::new();
         loop {
             let error = match serde_yaml::from_str::<T>(&text) {
                 Ok(parsed) => return (Some(parsed), problems),

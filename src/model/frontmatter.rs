@@ -7,20 +7,21 @@
 
 use serde::Deserialize;
 
-use super::values::{list_or_null, Date, Link, OneOrMany, VerdictKey, WebUrl};
+use super::values::{list_or_null, strict, Date, Link, OneOrMany, VerdictKey, WebUrl};
 use super::verdict::VerdictEntry;
 
 /// `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
+    #[serde(deserialize_with = "strict::string")]
     pub title: String,
     pub base_url: WebUrl,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub language: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub theme: Option<String>,
     #[serde(default)]
     pub organization: Option<OrganizationFile>,
@@ -34,6 +35,7 @@ pub struct SiteFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationFile {
+    #[serde(deserialize_with = "strict::string")]
     pub name: String,
     #[serde(default)]
     pub url: Option<WebUrl>,
@@ -45,7 +47,9 @@ pub struct OrganizationFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimFile {
+    #[serde(deserialize_with = "strict::string")]
     pub claim: String,
+    #[serde(deserialize_with = "strict::string")]
     pub speaker: String,
     pub verdict: VerdictKey,
     /// `date` is accepted too: it is what Hugo and Zola front matter calls it,
@@ -56,15 +60,15 @@ pub struct ClaimFile {
     pub updated: Option<Date>,
     #[serde(default)]
     pub claimed_on: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub claimed_in: Option<String>,
     #[serde(default)]
     pub claim_url: Option<WebUrl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub summary: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "list_or_null")]
+    #[serde(default, deserialize_with = "strict::list")]
     pub topics: Vec<String>,
     #[serde(default)]
     pub author: OneOrMany,
@@ -82,23 +86,23 @@ pub struct ClaimFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitationFile {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub source: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub title: Option<String>,
     #[serde(default)]
     pub url: Option<WebUrl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub publisher: Option<String>,
     #[serde(default)]
     pub date: Option<Date>,
     #[serde(default)]
     pub archive: Option<WebUrl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub archive_file: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub quote: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub note: Option<String>,
 }
 
@@ -107,6 +111,7 @@ pub struct CitationFile {
 #[serde(deny_unknown_fields)]
 pub struct CorrectionFile {
     pub date: Date,
+    #[serde(deserialize_with = "strict::string")]
     pub note: String,
 }
 
@@ -125,10 +130,11 @@ pub enum SpeakerKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerFile {
+    #[serde(deserialize_with = "strict::string")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub role: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub affiliation: Option<String>,
     #[serde(default)]
     pub image: Option<Link>,
@@ -142,8 +148,9 @@ pub struct SpeakerFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFile {
+    #[serde(deserialize_with = "strict::string")]
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub publisher: Option<String>,
     #[serde(default)]
     pub url: Option<WebUrl>,
@@ -151,9 +158,9 @@ pub struct SourceFile {
     pub date: Option<Date>,
     #[serde(default)]
     pub archive: Option<WebUrl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub archive_file: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub kind: Option<String>,
 }
 
@@ -161,10 +168,11 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFile {
+    #[serde(deserialize_with = "strict::string")]
     pub title: String,
     #[serde(default)]
     pub menu: Option<i64>,
     /// Meta description; not in the spec's key list, optional.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub description: Option<String>,
 }

@@ -294,7 +294,7 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
 
         let verdict = match scale.position(&front.verdict.0) {
             Some(position) => position,
-            None if doc.is_placeholder("verdict") => 0,
+            None if doc.is_reported("verdict") => 0,
             None => {
                 let valid = scale.keys().collect::<Vec<_>>().join(", ");
                 let help = match nearest(&front.verdict.0, scale.keys()) {
@@ -335,7 +335,7 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
             }
         }
 
-        let evidence_unreadable = doc.is_placeholder("supporting") || doc.is_placeholder("contradicting");
+        let evidence_unreadable = doc.is_reported("supporting") || doc.is_reported("contradicting");
         if front.supporting.is_empty() && front.contradicting.is_empty() && !evidence_unreadable {
             problems.push(
                 doc.error_at_key(
@@ -792,6 +792,10 @@ fn resolve_citation(
                 .with_help("drop `title` to cite the source file, or drop `source` to describe the source inline"),
             );
             return None;
+        }
+        // A `source` or `title` with a bad value was already reported.
+        (None, None) if doc.is_reported(&child(path, "source")) || doc.is_reported(&child(path, "title")) => {
+            return None
         }
         (None, None) => {
             problems.push(doc.error_at_value(

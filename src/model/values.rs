@@ -199,8 +199,8 @@ impl<'de> Deserialize<'de> for OneOrMany {
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<String>()? {
-                    items.push(item);
+                while let Some(item) = seq.next_element::<strict::Text>()? {
+                    items.push(item.0);
                 }
                 Ok(OneOrMany(items))
             }
@@ -216,6 +216,55 @@ where
     T: Deserialize<'de>,
 {
     Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Strict strings. serde_yaml hands `claim: 42` or `speaker: true` to a
+/// `String` field as "42" and "true"; the spec says a value that is not a
+/// string is an error (only `verdict` booleans are accepted, by [`VerdictKey`]).
+/// Use with `#[serde(deserialize_with = "...")]`.
+pub mod strict {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::Deserialize;
+
+    struct StrictString;
+
+    impl Visitor<'_> for StrictString {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string (put quotes around numbers, dates and true/false meant as text)")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+    }
+
+    /// A string that must be written as a string.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Text(pub String);
+
+    impl<'de> Deserialize<'de> for Text {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(StrictString).map(Text)
+        }
+    }
+
+    pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(StrictString)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Text>::deserialize(deserializer)?.map(|t| t.0))
+    }
+
+    /// A list of strings; an empty value (`topics:`) is an empty list.
+    pub fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+        Ok(Option::<Vec<Text>>::deserialize(deserializer)?.unwrap_or_default().into_iter().map(|t| t.0).collect())
+    }
 }
 
 /// A path relative to the site or a full http(s) URL (logos, speaker images).
@@ -277,6 +326,21 @@ mod tests {
             "https://",
         ] {
             assert!(WebUrl::parse(bad).is_err(), "{bad} passed");
+        }
+    }
+
+    #[test]
+    fn strict_strings_refuse_numbers_booleans_and_lists() {
+        #[derive(Deserialize, Debug)]
+        struct T {
+            #[serde(deserialize_with = "strict::string")]
+            s: String,
+        }
+        assert_eq!(serde_yaml::from_str::<T>("s: plain text").unwrap().s, "plain text");
+        assert_eq!(serde_yaml::from_str::<T>("s: '42'").unwrap().s, "42");
+        assert_eq!(serde_yaml::from_str::<T>("s: 2025-11-25").unwrap().s, "2025-11-25");
+        for bad in ["s: 42", "s: true", "s: 1.5", "s: [a]", "s: {a: 1}", "s:"] {
+            assert!(serde_yaml::from_str::<T>(bad).is_err(), "{bad}");
         }
     }
 

@@ -7,17 +7,21 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::values::strict;
+
 /// One verdict of the scale, as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictEntry {
+    #[serde(deserialize_with = "strict::string")]
     pub key: String,
+    #[serde(deserialize_with = "strict::string")]
     pub label: String,
     #[serde(default)]
     pub rating: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub color: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub description: Option<String>,
 }
 
