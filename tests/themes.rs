@@ -155,3 +155,21 @@ fn the_default_theme_needs_no_themes_folder() {
     assert!(outputs["claims/one/index.html"].contains("class=\"factcheck\""));
     assert!(outputs.contains_key("style.css") && outputs.contains_key("highlight.css"));
 }
+
+/// Regression: a site's static/style.css replaced the theme's file in the
+/// output, but the `?v=` hash in the stylesheet link was still the theme's.
+#[test]
+fn a_static_file_overriding_a_theme_asset_gets_its_own_cache_hash() {
+    let good = claim("Ann Lee", "true", "2025-01-01", "");
+    let plain = TestSite::with_config(&[("content/claims/a.md", &good)]);
+    let custom =
+        TestSite::with_config(&[("content/claims/a.md", &good), ("static/style.css", "body { color: red; }\n")]);
+    let link = |outputs: &std::collections::BTreeMap<String, String>| -> String {
+        let html = &outputs["index.html"];
+        let start = html.find("style.css?v=").expect("stylesheet link");
+        html[start..start + 20].to_string()
+    };
+    let custom_outputs = custom.build();
+    assert_eq!(custom_outputs["style.css"], "body { color: red; }\n");
+    assert_ne!(link(&plain.build()), link(&custom_outputs));
+}

@@ -6,13 +6,17 @@
 //! supports or contradicts, each speaker's verdict counts. Building the model is
 //! where every check that needs more than one file happens.
 
+mod config;
 pub mod frontmatter;
+mod index;
 pub mod quotes;
+mod resolve;
 pub mod site;
 pub mod slug;
 pub mod values;
 pub mod verdict;
 
+pub use index::index_site;
 pub use site::{build_site, Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
 pub use values::{Date, WebUrl};
 pub use verdict::{Verdict, VerdictScale};

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod jsonld;
 pub mod markdown;
+pub mod pages;
 pub mod theme;
 pub mod views;
 
@@ -23,6 +24,7 @@ use tera::Context;
 use crate::diagnostic::Diagnostic;
 use crate::load::display_path;
 use crate::model::Site;
+pub use pages::{all_pages, PageId, HOME_CLAIMS};
 use theme::{describe_origin, error_chain, Theme};
 use views::*;
 
@@ -32,99 +34,6 @@ pub struct Output {
     /// Path inside the output folder, `/`-separated (`claims/x/index.html`).
     pub path: String,
     pub bytes: Vec<u8>,
-}
-
-/// Every HTML page of a site. List pages carry their 1-based page number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageId {
-    Home,
-    ClaimList(usize),
-    Claim(usize),
-    SpeakerList(usize),
-    Speaker(usize, usize),
-    VerdictList,
-    Verdict(usize, usize),
-    TopicList(usize),
-    Topic(usize, usize),
-    SourceList(usize),
-    Source(usize, usize),
-    Page(usize),
-    NotFound,
-}
-
-/// Latest fact checks on the home page.
-pub const HOME_CLAIMS: usize = 12;
-
-impl PageId {
-    /// The template that renders this page.
-    pub fn template(self) -> &'static str {
-        match self {
-            PageId::Home => "index.html",
-            PageId::ClaimList(_) => "claims.html",
-            PageId::Claim(_) => "claim.html",
-            PageId::SpeakerList(_) => "speakers.html",
-            PageId::Speaker(..) => "speaker.html",
-            PageId::VerdictList => "verdicts.html",
-            PageId::Verdict(..) => "verdict.html",
-            PageId::TopicList(_) => "topics.html",
-            PageId::Topic(..) => "topic.html",
-            PageId::SourceList(_) => "sources.html",
-            PageId::Source(..) => "source.html",
-            PageId::Page(_) => "page.html",
-            PageId::NotFound => "404.html",
-        }
-    }
-
-    /// The page's URL path inside the site (`claims/x/`), `404.html` for the error page.
-    pub fn path(self, site: &Site) -> String {
-        match self {
-            PageId::Home => String::new(),
-            PageId::ClaimList(n) => paged_path("claims/", n),
-            PageId::Claim(i) => claim_path(&site.claims[i]),
-            PageId::SpeakerList(n) => paged_path("speakers/", n),
-            PageId::Speaker(i, n) => paged_path(&speaker_path(&site.speakers[i]), n),
-            PageId::VerdictList => "verdicts/".into(),
-            PageId::Verdict(i, n) => paged_path(&verdict_path(&site.scale.verdicts[i]), n),
-            PageId::TopicList(n) => paged_path("topics/", n),
-            PageId::Topic(i, n) => paged_path(&topic_path(&site.topics[i]), n),
-            PageId::SourceList(n) => paged_path("sources/", n),
-            PageId::Source(i, n) => paged_path(&source_path(&site.sources[i]), n),
-            PageId::Page(i) => page_path(&site.pages[i]),
-            PageId::NotFound => "404.html".into(),
-        }
-    }
-
-    /// The file the page is written to.
-    pub fn output_path(self, site: &Site) -> String {
-        match self {
-            PageId::NotFound => "404.html".into(),
-            other => format!("{}index.html", other.path(site)),
-        }
-    }
-}
-
-/// Every page of the site, in a stable order.
-pub fn all_pages(site: &Site) -> Vec<PageId> {
-    let mut pages = vec![PageId::Home, PageId::VerdictList, PageId::NotFound];
-    pages.extend((1..=page_count(site.claims.len())).map(PageId::ClaimList));
-    pages.extend((0..site.claims.len()).map(PageId::Claim));
-    pages.extend((1..=page_count(site.speakers.len())).map(PageId::SpeakerList));
-    for (i, speaker) in site.speakers.iter().enumerate() {
-        pages.extend((1..=page_count(speaker.claims.len())).map(|n| PageId::Speaker(i, n)));
-    }
-    for (i, &count) in site.verdict_counts.iter().enumerate() {
-        pages.extend((1..=page_count(count)).map(|n| PageId::Verdict(i, n)));
-    }
-    pages.extend((1..=page_count(site.topics.len())).map(PageId::TopicList));
-    for (i, topic) in site.topics.iter().enumerate() {
-        pages.extend((1..=page_count(topic.claims.len())).map(|n| PageId::Topic(i, n)));
-    }
-    pages.extend((1..=page_count(site.sources.iter().filter(|s| s.has_page).count())).map(PageId::SourceList));
-    for (i, source) in site.sources.iter().enumerate().filter(|(_, s)| s.has_page) {
-        pages.extend((1..=page_count(source.supports.len() + source.contradicts.len())).map(|n| PageId::Source(i, n)));
-    }
-    pages.extend((0..site.pages.len()).map(PageId::Page));
-    pages
 }
 
 /// What every page needs, computed once per build.

@@ -66,6 +66,20 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
     read_layer(root, &theme_dir.join("templates"), &mut templates, &mut problems);
     read_assets(root, &theme_dir.join("static"), &mut assets, &mut problems);
     read_layer(root, Path::new("templates"), &mut templates, &mut problems);
+    // A site's static/ file of the same name replaces a theme asset; take its
+    // bytes here so that the `?v=` hash in asset links is the hash of what is served.
+    let overrides: Vec<(String, PathBuf)> =
+        files_under(root, Path::new("static")).into_iter().filter(|(name, _)| assets.contains_key(name)).collect();
+    for (name, relative) in overrides {
+        match fs::read(root.join(&relative)) {
+            Ok(bytes) => {
+                assets.insert(name, Asset { bytes, origin: Origin::Site(relative) });
+            }
+            Err(error) => {
+                problems.push(Diagnostic::file_error(display_path(root, &relative), format!("cannot read: {error}")))
+            }
+        }
+    }
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
