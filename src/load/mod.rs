@@ -50,6 +50,32 @@ pub struct LoadedSite {
     pub pages: Vec<Loaded<PageFile>>,
 }
 
+impl LoadedSite {
+    /// Drops the content file at `relative` (any kind), if loaded.
+    pub fn remove(&mut self, relative: &Path) {
+        self.claims.retain(|f| f.relative_path != relative);
+        self.speakers.retain(|f| f.relative_path != relative);
+        self.sources.retain(|f| f.relative_path != relative);
+        self.pages.retain(|f| f.relative_path != relative);
+    }
+
+    /// Adds or replaces a parsed content file.
+    pub fn insert(&mut self, parsed: Parsed) {
+        fn put<T>(files: &mut Vec<Loaded<T>>, file: Loaded<T>) {
+            match files.iter_mut().find(|f| f.relative_path == file.relative_path) {
+                Some(slot) => *slot = file,
+                None => files.push(file),
+            }
+        }
+        match parsed {
+            Parsed::Claim(file) => put(&mut self.claims, file),
+            Parsed::Speaker(file) => put(&mut self.speakers, file),
+            Parsed::Source(file) => put(&mut self.sources, file),
+            Parsed::Page(file) => put(&mut self.pages, file),
+        }
+    }
+}
+
 /// The outcome of loading: the site if `site.yaml` could be read, and every problem met.
 pub struct LoadResult {
     pub site: Option<LoadedSite>,
@@ -139,7 +165,8 @@ pub fn load(root: &Path) -> LoadResult {
     LoadResult { site, diagnostics }
 }
 
-enum Parsed {
+/// One parsed content file, of whichever kind.
+pub enum Parsed {
     Claim(Loaded<ClaimFile>),
     Speaker(Loaded<SpeakerFile>),
     Source(Loaded<SourceFile>),
@@ -199,7 +226,21 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+/// Whether a path (relative to the site root) is a content file verdict loads,
+/// and of which kind: `.md` under one of the four content folders, not a
+/// draft (`_*.md`) and not inside a dot-folder.
+pub fn content_kind(relative: &Path) -> Option<ContentKind> {
+    let in_content = relative.strip_prefix("content").ok()?;
+    let hidden = in_content.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    let name = relative.file_name()?.to_string_lossy();
+    if hidden || name.starts_with('_') || !name.ends_with(".md") {
+        return None;
+    }
+    ContentKind::of(in_content)
+}
+
+/// Parses one content file (for `serve`, after a change).
+pub fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     fn wrap<T>(
         result: (Option<Loaded<T>>, Vec<Diagnostic>),
         f: fn(Loaded<T>) -> Parsed,

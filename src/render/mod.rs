@@ -65,8 +65,9 @@ struct SiteView<'a> {
     organization: OrganizationView<'a>,
     extra: &'a serde_json::Value,
     menu: Vec<MenuItem>,
-    verdicts: Vec<VerdictView>,
-    claim_count: usize,
+    /// The scale, without counts: globals must not change when one claim
+    /// does, or `serve` would have to re-render every page.
+    verdicts: Vec<ScaleEntry<'a>>,
     home_url: String,
     claims_url: String,
     speakers_url: String,
@@ -83,6 +84,17 @@ struct OrganizationView<'a> {
     name: &'a str,
     url: &'a str,
     logo: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ScaleEntry<'a> {
+    key: &'a str,
+    label: &'a str,
+    rating: Option<i64>,
+    color: &'a str,
+    text_color: &'a str,
+    description: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -103,6 +115,13 @@ struct PageMeta {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        Self::with_asset_versions(site, theme, true)
+    }
+
+    /// `asset_versions: false` links stylesheets without the `?v=hash` suffix.
+    /// `serve` uses it: a stylesheet edit then changes no page, and the
+    /// browser swaps the stylesheet in place.
+    pub fn with_asset_versions(site: &'a Site, theme: &'a Theme, asset_versions: bool) -> Self {
         let urls = Urls::new(site);
         let config = &site.config;
         let site_view = SiteView {
@@ -127,10 +146,16 @@ impl<'a> Renderer<'a> {
                 .scale
                 .verdicts
                 .iter()
-                .zip(&site.verdict_counts)
-                .map(|(v, &n)| VerdictView::new(&urls, v, n))
+                .map(|v| ScaleEntry {
+                    key: &v.key,
+                    label: &v.label,
+                    rating: v.rating,
+                    color: &v.color,
+                    text_color: &v.text_color,
+                    description: &v.description,
+                    url: urls.url(&verdict_path(v)),
+                })
                 .collect(),
-            claim_count: site.claims.len(),
             home_url: urls.url(""),
             claims_url: urls.url("claims/"),
             speakers_url: urls.url("speakers/"),
@@ -149,7 +174,12 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|(name, _)| name.ends_with(".css") || name.ends_with(".js"))
             .map(|(name, asset)| {
-                (name.replace(['.', '/', '-'], "_"), format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32))
+                let url = if asset_versions {
+                    format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32)
+                } else {
+                    urls.url(name)
+                };
+                (name.replace(['.', '/', '-'], "_"), url)
             })
             .collect();
         globals.insert("assets", &assets);
@@ -284,12 +314,22 @@ impl<'a> Renderer<'a> {
                 );
                 self.meta("speaker", &path, numbered(&speaker.name, n), Some(description))
             }
-            PageId::VerdictList => self.meta(
-                "verdicts",
-                &path,
-                "Our verdicts".into(),
-                Some("The rating scale we use, what each verdict means, and how often we give it.".into()),
-            ),
+            PageId::VerdictList => {
+                let verdicts: Vec<VerdictView> = site
+                    .scale
+                    .verdicts
+                    .iter()
+                    .zip(&site.verdict_counts)
+                    .map(|(v, &n)| VerdictView::new(&self.urls, v, n))
+                    .collect();
+                context.insert("verdicts", &verdicts);
+                self.meta(
+                    "verdicts",
+                    &path,
+                    "Our verdicts".into(),
+                    Some("The rating scale we use, what each verdict means, and how often we give it.".into()),
+                )
+            }
             PageId::Verdict(i, n) => {
                 let verdict = &site.scale.verdicts[i];
                 let claims = &self.claims_by_verdict[i];

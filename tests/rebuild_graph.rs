@@ -1,0 +1,299 @@
+//! The rebuild graph of `verdict serve`: which pages a change re-renders.
+//! Each test opens a site in memory, changes one thing, and checks the exact
+//! set of pages that were re-rendered, and that they equal a full build.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::*;
+use verdict::serve::{Outcome, Preview, Rebuild};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+fn claim_file(speaker: &str, verdict: &str, published: &str, summary: &str, topics: &str, body: &str) -> String {
+    format!(
+        "---\nclaim: \"Claim by {speaker}.\"\nspeaker: {speaker}\nverdict: \"{verdict}\"\npublished: {published}\nsummary: \"{summary}\"\ntopics: [{topics}]\nsupporting:\n  - source: report\n    quote: \"q\"\ncontradicting: []\n---\n{body}\n"
+    )
+}
+
+fn a_site() -> TestSite {
+    TestSite::with_config(&[
+        ("content/speakers/ann.md", "---\nname: Ann Lee\nrole: Mayor\n---\nBio.\n"),
+        ("content/speakers/bob.md", "---\nname: Bob Roy\n---\n"),
+        ("content/sources/report.md", "---\ntitle: The report\n---\n"),
+        ("content/pages/about.md", "---\ntitle: About\nmenu: 1\n---\nAbout us.\n"),
+        ("content/claims/a1.md", &claim_file("ann", "true", "2025-01-03", "S1", "Budget", "Body one.")),
+        ("content/claims/a2.md", &claim_file("ann", "false", "2025-01-02", "S2", "Budget, Health", "Body two.")),
+        ("content/claims/b1.md", &claim_file("bob", "true", "2025-01-01", "S3", "Health", "Body three.")),
+    ])
+}
+
+fn open(site: &TestSite) -> Preview {
+    let (preview, outcome) = Preview::open(&site.root, false, BASE).expect("opens");
+    assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
+    preview
+}
+
+fn change(site: &TestSite, preview: &mut Preview, path: &str, text: Option<&str>) -> Rebuild {
+    match text {
+        Some(text) => site.write(path, text),
+        None => std::fs::remove_file(site.path(path)).unwrap(),
+    }
+    match preview.apply(&[PathBuf::from(path)]) {
+        Outcome::Rebuilt(rebuild) => rebuild,
+        other => panic!("expected a rebuild, got {other:?}"),
+    }
+}
+
+/// HTML pages among the written outputs (feeds and indexes are always regenerated).
+fn html(rebuild: &Rebuild) -> BTreeSet<&str> {
+    rebuild.written.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect()
+}
+
+/// The in-memory outputs equal what `verdict build` writes for the same site
+/// (ignoring the base URL, which serve points at itself).
+fn assert_matches_full_build(site: &TestSite, preview: &Preview) {
+    let options = verdict::BuildOptions { base_url: Some(BASE.into()), ..site.options() };
+    let built = site.build_with(options);
+    let outputs = preview.outputs();
+    let outputs = outputs.read().unwrap();
+    let served: BTreeSet<&String> = outputs.keys().collect();
+    let written: BTreeSet<&String> = built.keys().filter(|k| !k.starts_with('.')).collect();
+    assert_eq!(served, written, "same set of files as a full build");
+    for (path, text) in &built {
+        if path.ends_with(".html") {
+            // serve links stylesheets without the ?v= cache-busting hash.
+            let served = String::from_utf8(outputs[path].to_vec()).unwrap();
+            let expected = text
+                .replace("?v=", "\u{0}")
+                .split('\u{0}')
+                .enumerate()
+                .map(|(i, part)| if i == 0 { part.to_string() } else { part[8..].to_string() })
+                .collect::<String>();
+            assert_eq!(served, expected, "{path} differs from a full build");
+        }
+    }
+}
+
+#[test]
+fn editing_a_body_re_renders_only_that_claim_page() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/a2.md",
+        Some(&claim_file("ann", "false", "2025-01-02", "S2", "Budget, Health", "New body.")),
+    );
+    assert_eq!(html(&rebuild), BTreeSet::from(["claims/a2/index.html"]));
+    assert_eq!(rebuild.pages, 1);
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn editing_a_summary_re_renders_the_lists_that_show_its_card() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/a2.md",
+        Some(&claim_file("ann", "false", "2025-01-02", "New summary", "Budget, Health", "Body two.")),
+    );
+    let expected = BTreeSet::from([
+        "claims/a2/index.html",
+        "index.html",
+        "claims/index.html",
+        "speakers/ann/index.html",
+        "verdicts/false/index.html",
+        "topics/budget/index.html",
+        "topics/health/index.html",
+        "sources/report/index.html",
+    ]);
+    assert_eq!(html(&rebuild), expected);
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn changing_a_verdict_re_renders_both_verdict_lists_and_the_scorecards() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/b1.md",
+        Some(&claim_file("bob", "false", "2025-01-01", "S3", "Health", "Body three.")),
+    );
+    let expected = BTreeSet::from([
+        "claims/b1/index.html",
+        "index.html",
+        "claims/index.html",
+        "speakers/index.html",
+        "speakers/bob/index.html",
+        "verdicts/index.html",
+        "verdicts/true/index.html",
+        "verdicts/false/index.html",
+        "topics/health/index.html",
+        "sources/report/index.html",
+    ]);
+    assert_eq!(html(&rebuild), expected);
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn a_new_claim_and_a_deleted_claim() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/c1.md",
+        Some(&claim_file("Carol Diaz", "unproven", "2025-02-01", "S4", "Transport", "New.")),
+    );
+    for page in [
+        "claims/c1/index.html",
+        "speakers/carol-diaz/index.html",
+        "topics/transport/index.html",
+        "verdicts/unproven/index.html",
+        "index.html",
+        "topics/index.html",
+        "speakers/index.html",
+    ] {
+        assert!(html(&rebuild).contains(page), "{page} not rendered: {:?}", rebuild.written);
+    }
+    assert!(!html(&rebuild).contains("claims/a1/index.html"), "unrelated claim pages are untouched");
+    assert_matches_full_build(&site, &preview);
+
+    let rebuild = change(&site, &mut preview, "content/claims/c1.md", None);
+    assert_eq!(
+        rebuild.removed.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        BTreeSet::from(["claims/c1/index.html", "speakers/carol-diaz/index.html", "topics/transport/index.html"])
+    );
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn editing_a_speaker_re_renders_their_claims_and_the_cards_that_name_them() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild =
+        change(&site, &mut preview, "content/speakers/bob.md", Some("---\nname: Bob Roy\nrole: Senator\n---\n"));
+    let pages = html(&rebuild);
+    for page in [
+        "speakers/bob/index.html",
+        "speakers/index.html",
+        "claims/b1/index.html",
+        "verdicts/true/index.html",
+        "topics/health/index.html",
+    ] {
+        assert!(pages.contains(page), "{page} not rendered: {pages:?}");
+    }
+    for page in ["claims/a1/index.html", "claims/a2/index.html", "speakers/ann/index.html", "topics/budget/index.html"]
+    {
+        assert!(!pages.contains(page), "{page} rendered needlessly");
+    }
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn a_menu_change_re_renders_every_page() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let all = preview.outputs().read().unwrap().keys().filter(|k| k.ends_with(".html")).count();
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/pages/about.md",
+        Some("---\ntitle: About the desk\nmenu: 1\n---\nAbout us.\n"),
+    );
+    assert_eq!(rebuild.pages, all);
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn inserting_a_claim_shifts_the_pages_after_it_only() {
+    let mut files: Vec<(String, String)> = (0..120)
+        .map(|i| {
+            (
+                format!("content/claims/c{i:03}.md"),
+                claim_file("ann", "true", &format!("2024-{:02}-{:02}", 1 + i / 28, 1 + i % 28), "S", "Budget", "B"),
+            )
+        })
+        .collect();
+    files.push(("content/speakers/ann.md".into(), "---\nname: Ann Lee\n---\n".into()));
+    files.push(("content/sources/report.md".into(), "---\ntitle: The report\n---\n".into()));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let site = TestSite::with_config(&refs);
+    let mut preview = open(&site);
+    // The oldest date: the new claim goes last, on page 3 of every list.
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/zzz.md",
+        Some(&claim_file("ann", "true", "2020-01-01", "S", "Budget", "B")),
+    );
+    let pages = html(&rebuild);
+    assert!(pages.contains("claims/page/3/index.html") && !pages.contains("claims/page/2/index.html"), "{pages:?}");
+    // The newest date: it goes first, and every page of every list shifts.
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/aaa.md",
+        Some(&claim_file("ann", "true", "2026-01-01", "S", "Budget", "B")),
+    );
+    let pages = html(&rebuild);
+    for page in
+        ["claims/index.html", "claims/page/2/index.html", "claims/page/3/index.html", "speakers/ann/page/3/index.html"]
+    {
+        assert!(pages.contains(page), "{page} not rendered: {pages:?}");
+    }
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_site_and_reports_the_problem() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let before = preview.outputs().read().unwrap().get("claims/a1/index.html").cloned().unwrap();
+    site.write("content/claims/a1.md", "---\nclaim: \"x\"\nverdict: flase\n---\n");
+    match preview.apply(&[PathBuf::from("content/claims/a1.md")]) {
+        Outcome::Failed(problems) => {
+            assert!(problems.iter().any(|p| p.path.ends_with("content/claims/a1.md") && p.line > 0), "{problems:?}")
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert_eq!(preview.outputs().read().unwrap().get("claims/a1/index.html").cloned().unwrap(), before);
+    // Fixing it brings the site back.
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/a1.md",
+        Some(&claim_file("ann", "true", "2025-01-03", "S1", "Budget", "Fixed body.")),
+    );
+    assert!(html(&rebuild).contains("claims/a1/index.html"));
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn a_stylesheet_change_renders_no_page() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let rebuild = change(&site, &mut preview, "static/style.css", Some("body { color: red; }\n"));
+    assert_eq!(rebuild.pages, 0);
+    assert!(rebuild.css_only, "{rebuild:?}");
+    assert_eq!(rebuild.written, vec!["style.css".to_string()]);
+}
+
+#[test]
+fn files_that_are_not_part_of_the_site_change_nothing() {
+    let site = a_site();
+    let mut preview = open(&site);
+    site.write("content/claims/.a1.md.swp", "junk");
+    site.write("notes.txt", "junk");
+    assert!(matches!(
+        preview.apply(&[PathBuf::from("content/claims/.a1.md.swp"), PathBuf::from("notes.txt")]),
+        Outcome::Unchanged
+    ));
+}
