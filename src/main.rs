@@ -42,6 +42,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build the site in memory, serve it with live reload, and rebuild on every change.
+    Serve {
+        #[command(flatten)]
+        root: RootArg,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on [default: 1111, or the next free one].
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// Include claims marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Validate everything a build would, writing nothing.
     Check {
         #[command(flatten)]
@@ -83,6 +97,19 @@ fn main() -> ExitCode {
                 Err(error) => report_failure(&error, Some(&options.output_dir())),
             }
         }
+        Command::Serve { root, bind, port, drafts } => {
+            let options = verdict::serve::ServeOptions {
+                root: root.root,
+                bind,
+                port: port.unwrap_or(1111),
+                port_given: port.is_some(),
+                drafts,
+            };
+            match verdict::serve::run(options, print_serve_message) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => report_failure(&error, None),
+            }
+        }
         Command::Check { root, drafts } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
             match verdict::check(&options) {
@@ -100,6 +127,57 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn print_serve_message(message: verdict::serve::ServeMessage) {
+    use verdict::serve::ServeMessage;
+    let mut out = io::stdout().lock();
+    let _ = match message {
+        ServeMessage::PortTaken { wanted, using } => {
+            writeln!(out, "port {wanted} is in use; using port {using} instead")
+        }
+        ServeMessage::Listening { url, pages: 0, .. } => {
+            writeln!(
+                out,
+                "serving {url} (the site has problems: fix them and it builds); watching for changes, Ctrl-C to stop"
+            )
+        }
+        ServeMessage::Listening { url, pages, millis } => {
+            writeln!(out, "serving {url} ({pages} pages built in {millis} ms); watching for changes, Ctrl-C to stop")
+        }
+        ServeMessage::Rebuilt(rebuild) => {
+            let files = rebuild.changed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            if rebuild.css_only {
+                writeln!(out, "{files} changed: stylesheet swapped in {} ms", rebuild.millis)
+            } else {
+                let removed = if rebuild.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} removed", rebuild.removed.len())
+                };
+                writeln!(
+                    out,
+                    "{files} changed: {} page{} re-rendered{removed} in {} ms",
+                    rebuild.pages,
+                    if rebuild.pages == 1 { "" } else { "s" },
+                    rebuild.millis
+                )
+            }
+        }
+        ServeMessage::Problems(problems) => {
+            drop(out);
+            print_diagnostics(&problems);
+            out = io::stdout().lock();
+            writeln!(
+                out,
+                "{} problem{} found: still serving the last good version",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )
+        }
+        ServeMessage::WatchError(message) => writeln!(io::stderr().lock(), "warning: {message}"),
+        ServeMessage::Stopped => writeln!(out, "stopped"),
+    };
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
