@@ -1,0 +1,107 @@
+// `verdict serve` in a real browser: edits, errors and new files show up in
+// an open tab without the test reloading it.
+import { test, before, after } from "node:test";
+import { renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { claim, makeSite, startServe, launchBrowser, waitForText } from "./helpers.mjs";
+
+let site, server, browser;
+
+before(async () => {
+  site = makeSite({
+    "content/claims/alpha.md": claim({ text: "Alpha claim about bridges.", body: "The original analysis." }),
+    "content/claims/gamma.md": claim({ text: "Gamma claim about rivers.", speaker: "Bob Roy", published: "2025-01-02" }),
+  });
+  server = await startServe(site.root);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  site?.cleanup();
+});
+
+test("an edit to the claim file appears in the open tab", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/claims/alpha/`);
+  await waitForText(page, "The original analysis.");
+  // Proof that the tab reloaded by itself: a marker the reload wipes out.
+  await page.evaluate(() => (window.__verdictMarker = true));
+  site.write("content/claims/alpha.md", claim({ text: "Alpha claim about bridges.", body: "A freshly edited analysis." }));
+  await waitForText(page, "A freshly edited analysis.");
+  assert.equal(await page.evaluate(() => window.__verdictMarker), undefined);
+  await page.close();
+});
+
+test("an editor that saves to a temporary file and renames it is followed", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/claims/alpha/`);
+  await waitForText(page, "A freshly edited analysis.");
+  // vim, IntelliJ and others: write a temporary file, then rename it over the original.
+  const temporary = join(site.root, "content/claims/.alpha.md.tmp~");
+  writeFileSync(temporary, claim({ text: "Alpha claim about bridges.", body: "Saved through a rename." }));
+  renameSync(temporary, join(site.root, "content/claims/alpha.md"));
+  await waitForText(page, "Saved through a rename.");
+  await page.close();
+});
+
+test("broken front matter shows an overlay; fixing it clears the overlay", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/claims/alpha/`);
+  await waitForText(page, "Alpha claim about bridges.");
+  site.write("content/claims/alpha.md", '---\nclaim: "Alpha claim about bridges."\nspeaker: "Ann Lee"\nverdict: flase\npublished: 2025-01-01\nsupporting: []\ncontradicting: []\n---\n');
+  const overlay = page.locator("#verdict-error-overlay");
+  await overlay.waitFor({ state: "visible", timeout: 10000 });
+  const text = await overlay.innerText();
+  assert.match(text, /content\/claims\/alpha\.md:4:10/);
+  assert.match(text, /unknown verdict `flase`/);
+  // The last good page stays underneath.
+  await waitForText(page, "Saved through a rename.");
+  site.write("content/claims/alpha.md", claim({ text: "Alpha claim about bridges.", body: "Fixed and back." }));
+  await overlay.waitFor({ state: "detached", timeout: 10000 });
+  await waitForText(page, "Fixed and back.");
+  await page.close();
+});
+
+test("a tab opened while the site is broken shows the overlay at once", async () => {
+  site.write("content/claims/gamma.md", "---\nclaim: [\n---\n");
+  const page = await browser.newPage();
+  // Give the watcher time to see the broken file before the tab opens.
+  await new Promise((ok) => setTimeout(ok, 500));
+  await page.goto(`${server.url}/claims/gamma/`);
+  await page.locator("#verdict-error-overlay").waitFor({ state: "visible", timeout: 10000 });
+  site.write("content/claims/gamma.md", claim({ text: "Gamma claim about rivers.", speaker: "Bob Roy", published: "2025-01-02" }));
+  await page.locator("#verdict-error-overlay").waitFor({ state: "detached", timeout: 10000 });
+  await page.close();
+});
+
+test("a new claim file appears, and disappears when deleted", async () => {
+  const home = await browser.newPage();
+  await home.goto(`${server.url}/`);
+  await waitForText(home, "Alpha claim about bridges.");
+  site.write("content/claims/beta.md", claim({ text: "Beta claim about tunnels.", published: "2025-03-01" }));
+  await waitForText(home, "Beta claim about tunnels.");
+  const page = await browser.newPage();
+  const response = await page.goto(`${server.url}/claims/beta/`);
+  assert.equal(response.status(), 200);
+  await waitForText(page, "Beta claim about tunnels.");
+  site.remove("content/claims/beta.md");
+  await waitForText(home, "Beta claim about tunnels.", { present: false });
+  // The open tab of the deleted claim becomes the 404 page.
+  await waitForText(page, "Page not found");
+  assert.equal((await page.goto(`${server.url}/claims/beta/`)).status(), 404);
+  await page.close();
+  await home.close();
+});
+
+test("a stylesheet change is swapped in without reloading the page", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/`);
+  await page.evaluate(() => (window.__verdictMarker = true));
+  site.write("static/style.css", "body { background: rgb(1, 2, 3); }\n");
+  await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.__verdictMarker), true, "the page was not reloaded");
+  await page.close();
+});
