@@ -156,10 +156,10 @@ fn body_problems(site: &load::LoadedSite) -> Vec<Diagnostic> {
     let bodies: Vec<(&Path, usize, &str)> = site
         .claims
         .iter()
-        .map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str()))
-        .chain(site.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
-        .chain(site.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
-        .chain(site.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, f.body.as_str())))
+        .map(|f| (f.relative_path.as_path(), f.body_line, &*f.body))
+        .chain(site.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .collect();
     bodies
         .par_iter()

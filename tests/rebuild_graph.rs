@@ -89,6 +89,7 @@ fn editing_a_body_re_renders_only_that_claim_page() {
     );
     assert_eq!(html(&rebuild), BTreeSet::from(["claims/a2/index.html"]));
     assert_eq!(rebuild.pages, 1);
+    assert!(rebuild.patched, "an edited claim is patched into the site in memory");
     assert_matches_full_build(&site, &preview);
 }
 

@@ -13,6 +13,7 @@ pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -30,8 +31,8 @@ pub struct Loaded<T> {
     /// Path relative to the site root (`content/claims/x.md`).
     pub relative_path: PathBuf,
     pub front: T,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The Markdown after the front matter (shared with the model, never copied).
+    pub body: Arc<str>,
     /// File line on which the body starts (to locate problems in the Markdown).
     pub body_line: usize,
     /// The source text and key positions, for later diagnostics.
@@ -277,7 +278,7 @@ pub fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Lo
         slug,
         relative_path: relative.to_path_buf(),
         front,
-        body: split.body.to_string(),
+        body: Arc::from(split.body),
         body_line,
         doc,
     });

@@ -5,9 +5,20 @@
 
 use super::site::{Site, INLINE_SOURCE_PAGE_MIN_CLAIMS};
 
-/// Sorts claims and builds every reverse index. Cheap (linear), so `serve`
-/// can call it after each change.
+/// Sorts claims, builds every reverse index, drops generated speakers,
+/// sources and topics no claim uses any more, and orders them by slug.
 pub fn index_site(site: &mut Site) {
+    if !reindex(site) {
+        drop_unused(site);
+    }
+    sort_by_slug(site);
+}
+
+/// Sorts claims and rebuilds the reverse indices and `has_page`, without
+/// dropping or moving speakers, sources or topics (their indices stay valid,
+/// which `serve` relies on). Returns false when a generated entity is no
+/// longer used by any claim: then [`index_site`] must run instead.
+pub fn reindex(site: &mut Site) -> bool {
     site.claims.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.slug.cmp(&b.slug)));
     let verdicts = site.scale.verdicts.len();
     site.verdict_counts = vec![0; verdicts];
@@ -37,8 +48,21 @@ pub fn index_site(site: &mut Site) {
             push_once(&mut site.sources[citation.source].contradicts, i);
         }
     }
-    // Sources, speakers and topics that only drafts used have no page content;
-    // keep file-backed ones (a speaker page with no claims yet is still useful).
+    for source in &mut site.sources {
+        let mut citing: Vec<usize> = source.supports.iter().chain(&source.contradicts).copied().collect();
+        citing.sort_unstable();
+        citing.dedup();
+        source.has_page = source.file.is_some() || citing.len() >= INLINE_SOURCE_PAGE_MIN_CLAIMS;
+    }
+    site.speakers.iter().all(|s| s.file.is_some() || !s.claims.is_empty())
+        && site.sources.iter().all(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty())
+        && site.topics.iter().all(|t| !t.claims.is_empty())
+}
+
+/// Drops the generated speakers, sources and topics no claim uses (those only
+/// drafts used, or those an edit left behind), renumbering the claims' references.
+fn drop_unused(site: &mut Site) {
+    // Keep file-backed ones: a speaker page with no claims yet is still useful.
     let keep_speaker: Vec<bool> = site.speakers.iter().map(|s| s.file.is_some() || !s.claims.is_empty()).collect();
     let keep_source: Vec<bool> =
         site.sources.iter().map(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty()).collect();
@@ -57,17 +81,16 @@ pub fn index_site(site: &mut Site) {
                 .for_each(|c| c.source = source_map[c.source]);
         }
     }
-    for source in &mut site.sources {
-        let mut citing: Vec<usize> = source.supports.iter().chain(&source.contradicts).copied().collect();
-        citing.sort_unstable();
-        citing.dedup();
-        source.has_page = source.file.is_some() || citing.len() >= INLINE_SOURCE_PAGE_MIN_CLAIMS;
-    }
-    sort_by_slug(site);
 }
 
 /// Sorts speakers, sources and topics by slug, renumbering the claims' references.
 fn sort_by_slug(site: &mut Site) {
+    let sorted = site.speakers.is_sorted_by(|a, b| a.slug <= b.slug)
+        && site.sources.is_sorted_by(|a, b| a.slug <= b.slug)
+        && site.topics.is_sorted_by(|a, b| a.slug <= b.slug);
+    if sorted {
+        return;
+    }
     fn order<T>(items: &mut Vec<T>, slug: impl Fn(&T) -> &str) -> Vec<usize> {
         let mut indices: Vec<usize> = (0..items.len()).collect();
         indices.sort_by(|&a, &b| slug(&items[a]).cmp(slug(&items[b])));

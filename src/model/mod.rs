@@ -8,9 +8,9 @@
 
 mod config;
 pub mod frontmatter;
-mod index;
+pub mod index;
 pub mod quotes;
-mod resolve;
+pub mod resolve;
 pub mod site;
 pub mod slug;
 pub mod values;

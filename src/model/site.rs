@@ -8,16 +8,16 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::config::{absolute_link, check_config, check_scale};
-use super::frontmatter::{CitationFile, SpeakerKind};
+use super::frontmatter::SpeakerKind;
 use super::index::index_site;
-use super::resolve::{check_archive_file, resolve_citation, resolve_speaker, InlineSources};
+use super::resolve::{check_archive_file, Entities, Registry};
 use super::slug::{is_valid_file_slug, slugify};
 use super::values::{Date, WebUrl};
 use super::verdict::VerdictScale;
-use crate::diagnostic::{nearest, Diagnostic};
-use crate::load::locate::{child, index};
+use crate::diagnostic::Diagnostic;
 use crate::load::{Loaded, LoadedSite};
 
 /// Options that change what the model holds.
@@ -91,7 +91,7 @@ pub struct Claim {
     pub contradicting: Vec<Citation>,
     pub corrections: Vec<Correction>,
     pub draft: bool,
-    pub body: String,
+    pub body: Arc<str>,
     /// File line where the body starts.
     pub body_line: usize,
 }
@@ -130,7 +130,7 @@ pub struct Speaker {
     pub image: Option<String>,
     pub same_as: Vec<WebUrl>,
     pub kind: SpeakerKind,
-    pub bio: String,
+    pub bio: Arc<str>,
     pub body_line: usize,
     /// The speaker file, or `None` for a speaker made from a plain name.
     pub file: Option<PathBuf>,
@@ -150,7 +150,7 @@ pub struct Source {
     pub archive: Option<WebUrl>,
     pub archive_file: Option<String>,
     pub kind: Option<String>,
-    pub description: String,
+    pub description: Arc<str>,
     pub body_line: usize,
     /// The source file, or `None` for a source written inline in a claim.
     pub file: Option<PathBuf>,
@@ -181,7 +181,7 @@ pub struct Page {
     pub title: String,
     pub menu: Option<i64>,
     pub description: Option<String>,
-    pub body: String,
+    pub body: Arc<str>,
     pub body_line: usize,
 }
 
@@ -220,11 +220,10 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
 
     let (mut speaker_files, mut source_files, mut claim_files, mut page_files) =
         (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+    let mut registry = Registry::creating();
     let mut speakers = Vec::new();
-    let mut speaker_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.speakers) {
         if let Some(slug) = check_slug(file, &mut speaker_files, &mut problems) {
-            speaker_index.insert(slug.clone(), speakers.len());
             let front = &file.front;
             speakers.push(Speaker {
                 slug,
@@ -240,13 +239,11 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
                 claims: Vec::new(),
                 verdict_counts: Vec::new(),
             });
+            registry.add_speaker(speakers.len() - 1, &speakers[speakers.len() - 1]);
         }
     }
-    // Speaker files can also be found by their exact name.
-    let speaker_names: HashMap<String, usize> = speakers.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
 
     let mut sources = Vec::new();
-    let mut source_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.sources) {
         if let Some(slug) = check_slug(file, &mut source_files, &mut problems) {
             check_archive_file(
@@ -256,7 +253,7 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
                 file.front.archive_file.as_deref(),
                 &mut problems,
             );
-            source_index.insert(slug.clone(), sources.len());
+            registry.add_file_source(sources.len(), &slug);
             let front = &file.front;
             sources.push(Source {
                 slug,
@@ -276,145 +273,15 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
             });
         }
     }
-    let file_source_slugs: Vec<String> = sources.iter().map(|s| s.slug.clone()).collect();
-    let mut inline = InlineSources {
-        by_identity: HashMap::new(),
-        taken_slugs: file_source_slugs.iter().cloned().collect(),
-        archives: HashMap::new(),
-    };
 
     let mut topics: Vec<Topic> = Vec::new();
-    let mut topic_index: HashMap<String, usize> = HashMap::new();
     let mut claims = Vec::new();
-    let mut claim_index: HashMap<String, usize> = HashMap::new();
-
     for file in sorted(&loaded.claims) {
         let Some(slug) = check_slug(file, &mut claim_files, &mut problems) else { continue };
-        claim_index.insert(slug.clone(), claims.len());
-        let front = &file.front;
-        let doc = &file.doc;
-
-        let verdict = match scale.position(&front.verdict.0) {
-            Some(position) => position,
-            None if doc.is_reported("verdict") => 0,
-            None => {
-                let valid = scale.keys().collect::<Vec<_>>().join(", ");
-                let help = match nearest(&front.verdict.0, scale.keys()) {
-                    Some(close) => format!("did you mean `{close}`? valid verdicts: {valid}"),
-                    None => format!("valid verdicts: {valid}"),
-                };
-                problems.push(
-                    doc.error_at_value("verdict", format!("unknown verdict `{}`", front.verdict.0)).with_help(help),
-                );
-                0
-            }
-        };
-
-        let speaker = resolve_speaker(&front.speaker, &mut speakers, &mut speaker_index, &speaker_names);
-        if front.speaker.trim().is_empty() || speakers[speaker].slug.is_empty() {
-            problems.push(doc.error_at_value(
-                "speaker",
-                "`speaker` must name a speaker file's slug or a person, with at least one letter or digit",
-            ));
+        let mut entities = Entities { speakers: &mut speakers, sources: &mut sources, topics: &mut topics };
+        if let Some(claim) = registry.claim(&loaded.root, &scale, file, slug, &mut entities, &mut problems) {
+            claims.push(claim);
         }
-
-        let mut claim_topics = Vec::new();
-        for (i, name) in front.topics.iter().enumerate() {
-            let topic_slug = slugify(name);
-            if topic_slug.is_empty() {
-                problems.push(doc.error_at_value(
-                    &index("topics", i),
-                    format!("topic `{name}` has no letter or digit to make a URL from"),
-                ));
-                continue;
-            }
-            let t = *topic_index.entry(topic_slug.clone()).or_insert_with(|| {
-                topics.push(Topic { slug: topic_slug, name: name.trim().to_string(), claims: Vec::new() });
-                topics.len() - 1
-            });
-            if !claim_topics.contains(&t) {
-                claim_topics.push(t);
-            }
-        }
-
-        let evidence_unreadable = doc.is_reported("supporting") || doc.is_reported("contradicting");
-        if front.supporting.is_empty() && front.contradicting.is_empty() && !evidence_unreadable {
-            problems.push(
-                doc.error_at_key(
-                    "supporting",
-                    "a fact check needs evidence: `supporting` and `contradicting` are both empty",
-                )
-                .with_help("cite at least one source under `supporting` or `contradicting`"),
-            );
-        }
-        let mut resolve = |list: &str, citations: &[CitationFile], problems: &mut Vec<Diagnostic>| -> Vec<Citation> {
-            citations
-                .iter()
-                .enumerate()
-                .filter_map(|(i, citation)| {
-                    let path = index(list, i);
-                    resolve_citation(
-                        loaded,
-                        doc,
-                        &path,
-                        citation,
-                        &mut sources,
-                        &source_index,
-                        &file_source_slugs,
-                        &mut inline,
-                        problems,
-                    )
-                })
-                .collect()
-        };
-        let supporting = resolve("supporting", &front.supporting, &mut problems);
-        let contradicting = resolve("contradicting", &front.contradicting, &mut problems);
-
-        for (i, correction) in front.corrections.iter().enumerate() {
-            if correction.date < front.published {
-                problems.push(doc.error_at_value(
-                    &child(&index("corrections", i), "date"),
-                    format!(
-                        "correction dated {} is before the fact check was published ({})",
-                        correction.date, front.published
-                    ),
-                ));
-            }
-        }
-        if let Some(updated) = front.updated {
-            if updated < front.published {
-                problems.push(doc.error_at_value(
-                    "updated",
-                    format!("`updated` ({updated}) is before `published` ({})", front.published),
-                ));
-            }
-        }
-
-        let mut corrections: Vec<Correction> =
-            front.corrections.iter().map(|c| Correction { date: c.date, note: c.note.clone() }).collect();
-        corrections.sort_by_key(|c| std::cmp::Reverse(c.date));
-        claims.push(Claim {
-            slug,
-            file: file.relative_path.clone(),
-            title: front.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| front.claim.clone()),
-            claim: front.claim.clone(),
-            speaker,
-            verdict,
-            published: front.published,
-            updated: front.updated,
-            claimed_on: front.claimed_on,
-            claimed_in: front.claimed_in.clone(),
-            claim_url: front.claim_url.clone(),
-            summary: front.summary.clone().filter(|s| !s.trim().is_empty()),
-            topics: claim_topics,
-            authors: front.author.0.clone(),
-            supporting,
-            contradicting,
-            corrections,
-            draft: front.draft,
-            body: file.body.clone(),
-            body_line: file.body_line,
-        });
     }
 
     let mut pages = Vec::new();

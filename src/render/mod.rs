@@ -16,6 +16,7 @@ pub mod theme;
 pub mod views;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -43,12 +44,13 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     /// The `site` and `assets` variables, shared by every page.
     globals: Context,
-    /// Each claim's card, by claim index.
-    cards: Vec<ClaimCard>,
-    /// List entries, built once per build: a list page shows a slice of them.
-    speaker_views: Vec<SpeakerView>,
-    topic_views: Vec<TopicView>,
-    source_views: Vec<SourceView>,
+    /// Each claim's card, by claim index, built on first use: a full build
+    /// needs all of them, an incremental rebuild only those its pages show.
+    cards: Vec<OnceLock<ClaimCard>>,
+    /// List entries, likewise built once and on first use.
+    speaker_views: Vec<OnceLock<SpeakerView>>,
+    topic_views: Vec<OnceLock<TopicView>>,
+    source_views: Vec<OnceLock<SourceView>>,
     /// Sources with a page of their own, listed on `sources/`.
     listed_sources: Vec<usize>,
     /// Claim indices per verdict, newest first.
@@ -183,7 +185,6 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         globals.insert("assets", &assets);
-        let cards = site.claims.iter().map(|c| ClaimCard::new(site, &urls, c)).collect();
         let mut claims_by_verdict = vec![Vec::new(); site.scale.verdicts.len()];
         for (i, claim) in site.claims.iter().enumerate() {
             claims_by_verdict[claim.verdict].push(i);
@@ -192,10 +193,10 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             globals,
-            cards,
-            speaker_views: site.speakers.iter().map(|s| SpeakerView::new(site, &urls, s)).collect(),
-            topic_views: site.topics.iter().map(|t| TopicView::new(&urls, t)).collect(),
-            source_views: site.sources.iter().map(|s| SourceView::new(&urls, s)).collect(),
+            cards: lazy(site.claims.len()),
+            speaker_views: lazy(site.speakers.len()),
+            topic_views: lazy(site.topics.len()),
+            source_views: lazy(site.sources.len()),
             listed_sources: site.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, _)| i).collect(),
             claims_by_verdict,
             urls,
@@ -214,8 +215,24 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    fn card(&self, i: usize) -> &ClaimCard {
+        self.cards[i].get_or_init(|| ClaimCard::new(self.site, &self.urls, &self.site.claims[i]))
+    }
+
     fn cards(&self, indices: &[usize]) -> Vec<&ClaimCard> {
-        indices.iter().map(|&i| &self.cards[i]).collect()
+        indices.iter().map(|&i| self.card(i)).collect()
+    }
+
+    fn speaker_view(&self, i: usize) -> &SpeakerView {
+        self.speaker_views[i].get_or_init(|| SpeakerView::new(self.site, &self.urls, &self.site.speakers[i]))
+    }
+
+    fn topic_view(&self, i: usize) -> &TopicView {
+        self.topic_views[i].get_or_init(|| TopicView::new(&self.urls, &self.site.topics[i]))
+    }
+
+    fn source_view(&self, i: usize) -> &SourceView {
+        self.source_views[i].get_or_init(|| SourceView::new(&self.urls, &self.site.sources[i]))
     }
 
     /// Markdown to HTML, with body problems turned into diagnostics at their file line.
@@ -257,7 +274,7 @@ impl<'a> Renderer<'a> {
                 let claim = &site.claims[i];
                 let body = self.body(&claim.body, Some(&claim.file), claim.body_line, &mut problems);
                 let view = ClaimView {
-                    card: self.cards[i].clone(),
+                    card: self.card(i).clone(),
                     body,
                     claimed_in: claim.claimed_in.clone(),
                     claim_url: claim.claim_url.as_ref().map(ToString::to_string),
@@ -284,8 +301,10 @@ impl<'a> Renderer<'a> {
                 self.meta("claim", &path, claim.title.clone(), Some(description))
             }
             PageId::SpeakerList(n) => {
-                context.insert("speakers", page_slice(&self.speaker_views, n));
-                context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, self.speaker_views.len()));
+                let all: Vec<usize> = (0..site.speakers.len()).collect();
+                let shown: Vec<&SpeakerView> = page_slice(&all, n).iter().map(|&i| self.speaker_view(i)).collect();
+                context.insert("speakers", &shown);
+                context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, all.len()));
                 self.meta(
                     "speakers",
                     &path,
@@ -299,7 +318,7 @@ impl<'a> Renderer<'a> {
             PageId::Speaker(i, n) => {
                 let speaker = &site.speakers[i];
                 let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut problems);
-                context.insert("speaker", &self.speaker_views[i]);
+                context.insert("speaker", self.speaker_view(i));
                 context.insert("bio", &bio);
                 context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
                 context.insert(
@@ -344,20 +363,22 @@ impl<'a> Renderer<'a> {
                 self.meta("verdict", &path, numbered(&verdict.label, n), Some(description))
             }
             PageId::TopicList(n) => {
-                context.insert("topics", page_slice(&self.topic_views, n));
-                context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, self.topic_views.len()));
+                let all: Vec<usize> = (0..site.topics.len()).collect();
+                let shown: Vec<&TopicView> = page_slice(&all, n).iter().map(|&i| self.topic_view(i)).collect();
+                context.insert("topics", &shown);
+                context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, all.len()));
                 self.meta("topics", &path, numbered("Topics", n), Some("Fact checks by topic.".into()))
             }
             PageId::Topic(i, n) => {
                 let topic = &site.topics[i];
-                context.insert("topic", &self.topic_views[i]);
+                context.insert("topic", self.topic_view(i));
                 context.insert("claims", &self.cards(page_slice(&topic.claims, n)));
                 context.insert("pagination", &Pagination::new(&self.urls, &topic_path(topic), n, topic.claims.len()));
                 self.meta("topic", &path, numbered(&topic.name, n), Some(format!("Fact checks about {}.", topic.name)))
             }
             PageId::SourceList(n) => {
                 let shown: Vec<&SourceView> =
-                    page_slice(&self.listed_sources, n).iter().map(|&i| &self.source_views[i]).collect();
+                    page_slice(&self.listed_sources, n).iter().map(|&i| self.source_view(i)).collect();
                 context.insert("sources", &shown);
                 context.insert("pagination", &Pagination::new(&self.urls, "sources/", n, self.listed_sources.len()));
                 self.meta(
@@ -381,11 +402,11 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let shown = page_slice(&entries, n);
                 let pick = |supports: bool| -> Vec<&ClaimCard> {
-                    shown.iter().filter(|(s, _)| *s == supports).map(|&(_, c)| &self.cards[c]).collect()
+                    shown.iter().filter(|(s, _)| *s == supports).map(|&(_, c)| self.card(c)).collect()
                 };
                 let description =
                     self.body(&source.description, source.file.as_deref(), source.body_line, &mut problems);
-                context.insert("source", &self.source_views[i]);
+                context.insert("source", self.source_view(i));
                 context.insert("description", &description);
                 context.insert("supports", &pick(true));
                 context.insert("contradicts", &pick(false));
@@ -497,6 +518,11 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// `n` empty cells, filled on first use.
+fn lazy<T>(n: usize) -> Vec<OnceLock<T>> {
+    std::iter::repeat_with(OnceLock::new).take(n).collect()
 }
 
 /// FNV-1a: a small stable hash for cache-busting asset URLs.

@@ -14,13 +14,12 @@
 //! Fingerprints are hashes of exactly the fields the default views expose; the
 //! comparisons are linear in the size of the site and take milliseconds.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::PathBuf;
 
 use crate::model::{Claim, Site, Source};
-use crate::render::views::PER_PAGE;
+use crate::render::views::{paged_path, PER_PAGE};
 use crate::render::{all_pages, PageId, HOME_CLAIMS};
 
 /// What a change requires.
@@ -34,8 +33,43 @@ pub struct Plan {
     pub full: bool,
 }
 
+/// A fast non-cryptographic hasher (the Fx multiply-rotate scheme): the
+/// fingerprints are compared within one process, and SipHash over every field
+/// of 10,000 claims cost more than rendering the pages that changed.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(last) ^ bytes.len() as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
 }
@@ -58,18 +92,41 @@ pub fn globals_fingerprint(site: &Site) -> u64 {
     ))
 }
 
+/// Fingerprints of the speakers, verdicts and topics, which every card shows.
+struct EntityPrints {
+    speakers: Vec<u64>,
+    verdicts: Vec<u64>,
+    topics: Vec<u64>,
+}
+
+impl EntityPrints {
+    fn of(site: &Site) -> Self {
+        EntityPrints {
+            speakers: site.speakers.iter().map(|s| hash_of((&s.slug, &s.name, &s.role))).collect(),
+            verdicts: site
+                .scale
+                .verdicts
+                .iter()
+                .map(|v| hash_of((&v.key, &v.label, &v.color, &v.text_color)))
+                .collect(),
+            topics: site.topics.iter().map(|t| hash_of((&t.slug, &t.name))).collect(),
+        }
+    }
+}
+
 /// A claim as a card in lists.
-fn card_fingerprint(site: &Site, claim: &Claim) -> u64 {
-    let speaker = &site.speakers[claim.speaker];
-    let verdict = &site.scale.verdicts[claim.verdict];
-    let topics: Vec<_> = claim.topics.iter().map(|&t| (&site.topics[t].slug, &site.topics[t].name)).collect();
-    hash_of((
-        (&claim.slug, &claim.title, &claim.claim, &claim.summary, claim.published, claim.updated, claim.claimed_on),
-        (claim.supporting.len(), claim.contradicting.len(), claim.corrections.is_empty()),
-        (&speaker.slug, &speaker.name, &speaker.role),
-        (&verdict.key, &verdict.label, &verdict.color, &verdict.text_color),
-        topics,
-    ))
+fn card_fingerprint(prints: &EntityPrints, claim: &Claim) -> u64 {
+    let mut hasher = FxHasher::default();
+    (&claim.slug, &claim.title, &claim.claim, &claim.summary, claim.published, claim.updated, claim.claimed_on)
+        .hash(&mut hasher);
+    (claim.supporting.len(), claim.contradicting.len(), claim.corrections.is_empty(), claim.modified())
+        .hash(&mut hasher);
+    hasher.write_u64(prints.speakers[claim.speaker]);
+    hasher.write_u64(prints.verdicts[claim.verdict]);
+    for &t in &claim.topics {
+        hasher.write_u64(prints.topics[t]);
+    }
+    hasher.finish()
 }
 
 fn source_ref_fingerprint(source: &Source) -> u64 {
@@ -86,20 +143,28 @@ fn source_ref_fingerprint(source: &Source) -> u64 {
 }
 
 /// What a claim page shows that does not come from the claim's own file.
-fn claim_page_fingerprint(site: &Site, claim: &Claim, card: u64) -> u64 {
-    let sources: Vec<u64> = claim
-        .supporting
-        .iter()
-        .chain(&claim.contradicting)
-        .map(|c| source_ref_fingerprint(&site.sources[c.source]))
-        .collect();
-    hash_of((card, sources))
+fn claim_page_fingerprint(claim: &Claim, card: u64, sources: &[u64]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u64(card);
+    for citation in claim.supporting.iter().chain(&claim.contradicting) {
+        hasher.write_u64(sources[citation.source]);
+    }
+    hasher.finish()
 }
 
-/// A list: its header, and its entries in order.
+/// A list: its header, its entries in order (slug hash, fingerprint), and
+/// how many entries fit on one of its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct List {
     header: u64,
-    entries: Vec<(String, u64)>,
+    entries: Vec<(u64, u64)>,
+    per_page: usize,
+}
+
+impl List {
+    fn pages(&self) -> usize {
+        self.entries.len().div_ceil(self.per_page).max(1)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -116,66 +181,123 @@ enum ListKey {
     Source(String),
 }
 
+impl ListKey {
+    /// The URL path of the list's first page.
+    fn base(&self) -> String {
+        match self {
+            ListKey::Home => String::new(),
+            ListKey::Claims => "claims/".into(),
+            ListKey::SpeakerIndex => "speakers/".into(),
+            ListKey::TopicIndex => "topics/".into(),
+            ListKey::SourceIndex => "sources/".into(),
+            ListKey::VerdictIndex => "verdicts/".into(),
+            ListKey::Speaker(slug) => format!("speakers/{slug}/"),
+            ListKey::Verdict(key) => format!("verdicts/{key}/"),
+            ListKey::Topic(slug) => format!("topics/{slug}/"),
+            ListKey::Source(slug) => format!("sources/{slug}/"),
+        }
+    }
+}
+
+/// What a claim page depends on: its file, and the fingerprint of what it
+/// shows from elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClaimPrint {
+    file: PathBuf,
+    page: u64,
+}
+
+/// Fingerprints of everything a site's pages show, kept between rebuilds so
+/// that a change can be planned without keeping a copy of the old site.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    globals: u64,
+    claims: FxMap<String, ClaimPrint>,
+    lists: FxMap<ListKey, List>,
+    /// Free pages by slug.
+    pages: FxMap<String, u64>,
+}
+
+impl Snapshot {
+    /// Fingerprints every page of `site`.
+    pub fn of(site: &Site) -> Snapshot {
+        let prints = EntityPrints::of(site);
+        let cards: Vec<u64> = site.claims.iter().map(|c| card_fingerprint(&prints, c)).collect();
+        let sources: Vec<u64> = site.sources.iter().map(source_ref_fingerprint).collect();
+        let claims = site
+            .claims
+            .iter()
+            .zip(&cards)
+            .map(|(claim, &card)| {
+                (
+                    claim.slug.clone(),
+                    ClaimPrint { file: claim.file.clone(), page: claim_page_fingerprint(claim, card, &sources) },
+                )
+            })
+            .collect();
+        let pages = site
+            .pages
+            .iter()
+            .map(|p| (p.slug.clone(), hash_of((&p.title, p.menu, &p.description, &*p.body))))
+            .collect();
+        Snapshot { globals: globals_fingerprint(site), claims, lists: lists(site, &cards, &sources), pages }
+    }
+}
+
 /// Every list of a site, keyed so that old and new can be paired.
-fn lists(site: &Site, cards: &[u64]) -> HashMap<ListKey, List> {
-    let claim_entries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<(String, u64)> {
-        indices.map(|i| (site.claims[i].slug.clone(), cards[i])).collect()
+fn lists(site: &Site, cards: &[u64], sources: &[u64]) -> FxMap<ListKey, List> {
+    let slug_hashes: Vec<u64> = site.claims.iter().map(|c| hash_of(&c.slug)).collect();
+    let claim_entries = |indices: &mut dyn Iterator<Item = usize>| -> Vec<(u64, u64)> {
+        indices.map(|i| (slug_hashes[i], cards[i])).collect()
     };
-    let mut lists = HashMap::new();
+    let list = |header: u64, entries: Vec<(u64, u64)>| List { header, entries, per_page: PER_PAGE };
+    let mut lists = FxMap::default();
     let total = site.claims.len();
     lists.insert(
         ListKey::Home,
         List {
             header: hash_of((&site.verdict_counts, total)),
             entries: claim_entries(&mut (0..total.min(HOME_CLAIMS))),
+            per_page: usize::MAX,
         },
     );
-    lists.insert(ListKey::Claims, List { header: 0, entries: claim_entries(&mut (0..total)) });
+    lists.insert(ListKey::Claims, list(0, claim_entries(&mut (0..total))));
 
     let speaker_header = |s: &crate::model::Speaker| {
         hash_of((
-            &s.slug,
-            &s.name,
-            &s.role,
-            &s.affiliation,
-            &s.image,
-            &s.same_as,
-            &s.bio,
-            s.claims.len(),
-            &s.verdict_counts,
+            (&s.slug, &s.name, &s.role, &s.affiliation, &s.image),
+            (&s.same_as, &*s.bio, s.claims.len(), &s.verdict_counts),
         ))
     };
     let topic_header = |t: &crate::model::Topic| hash_of((&t.slug, &t.name, t.claims.len()));
     let source_header =
-        |s: &Source| hash_of((source_ref_fingerprint(s), &s.description, s.supports.len(), s.contradicts.len()));
+        |i: usize, s: &Source| hash_of((sources[i], &*s.description, s.supports.len(), s.contradicts.len()));
 
     lists.insert(
         ListKey::SpeakerIndex,
-        List { header: 0, entries: site.speakers.iter().map(|s| (s.slug.clone(), speaker_header(s))).collect() },
+        list(0, site.speakers.iter().map(|s| (hash_of(&s.slug), speaker_header(s))).collect()),
     );
     lists.insert(
         ListKey::TopicIndex,
-        List { header: 0, entries: site.topics.iter().map(|t| (t.slug.clone(), topic_header(t))).collect() },
+        list(0, site.topics.iter().map(|t| (hash_of(&t.slug), topic_header(t))).collect()),
     );
+    let listed_sources = site.sources.iter().enumerate().filter(|(_, s)| s.has_page);
     lists.insert(
         ListKey::SourceIndex,
-        List {
-            header: 0,
-            entries: site.sources.iter().filter(|s| s.has_page).map(|s| (s.slug.clone(), source_header(s))).collect(),
-        },
+        list(0, listed_sources.map(|(i, s)| (hash_of(&s.slug), source_header(i, s))).collect()),
     );
     let verdict_entries = site
         .scale
         .verdicts
         .iter()
         .zip(&site.verdict_counts)
-        .map(|(v, n)| (v.key.clone(), hash_of((&v.label, &v.color, &v.description, n))))
+        .map(|(v, n)| (hash_of(&v.key), hash_of((&v.label, &v.color, &v.description, n))))
         .collect();
-    lists.insert(ListKey::VerdictIndex, List { header: 0, entries: verdict_entries });
+    lists.insert(ListKey::VerdictIndex, List { header: 0, entries: verdict_entries, per_page: usize::MAX });
 
     for speaker in &site.speakers {
         let entries = claim_entries(&mut speaker.claims.iter().copied());
-        lists.insert(ListKey::Speaker(speaker.slug.clone()), List { header: speaker_header(speaker), entries });
+        lists.insert(ListKey::Speaker(speaker.slug.clone()), list(speaker_header(speaker), entries));
     }
     let mut by_verdict: Vec<Vec<usize>> = vec![Vec::new(); site.scale.verdicts.len()];
     for (i, claim) in site.claims.iter().enumerate() {
@@ -183,32 +305,30 @@ fn lists(site: &Site, cards: &[u64]) -> HashMap<ListKey, List> {
     }
     for ((verdict, indices), count) in site.scale.verdicts.iter().zip(by_verdict).zip(&site.verdict_counts) {
         let header = hash_of((&verdict.label, &verdict.color, &verdict.description, count));
-        lists.insert(
-            ListKey::Verdict(verdict.key.clone()),
-            List { header, entries: claim_entries(&mut indices.into_iter()) },
-        );
+        lists.insert(ListKey::Verdict(verdict.key.clone()), list(header, claim_entries(&mut indices.into_iter())));
     }
     for topic in &site.topics {
         let entries = claim_entries(&mut topic.claims.iter().copied());
-        lists.insert(ListKey::Topic(topic.slug.clone()), List { header: topic_header(topic), entries });
+        lists.insert(ListKey::Topic(topic.slug.clone()), list(topic_header(topic), entries));
     }
-    for source in site.sources.iter().filter(|s| s.has_page) {
+    for (s, source) in site.sources.iter().enumerate().filter(|(_, s)| s.has_page) {
         // Supports and contradicts are paginated together; the side is part of the entry.
         let entries = source
             .supports
             .iter()
-            .map(|&i| (site.claims[i].slug.clone(), hash_of((cards[i], true))))
-            .chain(source.contradicts.iter().map(|&i| (site.claims[i].slug.clone(), hash_of((cards[i], false)))))
+            .map(|&i| (slug_hashes[i], cards[i]))
+            .chain(source.contradicts.iter().map(|&i| (slug_hashes[i], !cards[i])))
             .collect();
-        lists.insert(ListKey::Source(source.slug.clone()), List { header: source_header(source), entries });
+        lists.insert(ListKey::Source(source.slug.clone()), list(source_header(s, source), entries));
     }
     lists
 }
 
 /// 1-based page numbers of a list that must be re-rendered.
-fn pages_to_render(old: Option<&List>, new: &List, per_page: usize) -> BTreeSet<usize> {
-    let pages = new.entries.len().div_ceil(per_page).max(1);
+fn pages_to_render(old: Option<&List>, new: &List) -> BTreeSet<usize> {
+    let pages = new.pages();
     let Some(old) = old.filter(|old| old.header == new.header) else { return (1..=pages).collect() };
+    let per_page = new.per_page;
     let mut render = BTreeSet::new();
     let first_difference = old.entries.iter().zip(&new.entries).position(|(a, b)| a.0 != b.0);
     let shifted_from = first_difference
@@ -224,36 +344,41 @@ fn pages_to_render(old: Option<&List>, new: &List, per_page: usize) -> BTreeSet<
     render
 }
 
-/// Compares two versions of a site. `changed_files` are the content files
-/// (relative to the site root) whose text changed.
-pub fn plan(old: &Site, new: &Site, changed_files: &HashSet<PathBuf>) -> Plan {
-    let new_pages = all_pages(new);
-    let new_paths: HashSet<String> = new_pages.iter().map(|id| id.output_path(new)).collect();
-    let remove: Vec<String> = {
-        let mut removed: Vec<String> =
-            all_pages(old).into_iter().map(|id| id.output_path(old)).filter(|p| !new_paths.contains(p)).collect();
-        removed.sort();
-        removed
-    };
-    if globals_fingerprint(old) != globals_fingerprint(new) {
-        return Plan { render: new_pages, remove, full: true };
+/// Output paths the old site had that the new one does not.
+pub fn removed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
+    let mut removed = Vec::new();
+    for slug in old.claims.keys().filter(|slug| !new.claims.contains_key(*slug)) {
+        removed.push(format!("claims/{slug}/index.html"));
     }
+    for (key, list) in &old.lists {
+        let kept = new.lists.get(key).map_or(0, List::pages);
+        for n in kept + 1..=list.pages() {
+            removed.push(format!("{}index.html", paged_path(&key.base(), n)));
+        }
+    }
+    for slug in old.pages.keys().filter(|slug| !new.pages.contains_key(*slug)) {
+        removed.push(format!("{slug}/index.html"));
+    }
+    removed.sort();
+    removed
+}
 
-    let old_cards: Vec<u64> = old.claims.iter().map(|c| card_fingerprint(old, c)).collect();
-    let new_cards: Vec<u64> = new.claims.iter().map(|c| card_fingerprint(new, c)).collect();
+/// Plans the rebuild of `new` against the snapshot of the site as it was.
+/// `changed_files` are the content files (relative to the site root) whose text
+/// changed. Returns the plan and the snapshot of `new`, for the next change.
+pub fn plan(old: &Snapshot, new: &Site, changed_files: &HashSet<PathBuf>) -> (Plan, Snapshot) {
+    let snapshot = Snapshot::of(new);
+    let remove = removed_paths(old, &snapshot);
+    if old.globals != snapshot.globals {
+        return (Plan { render: all_pages(new), remove, full: true }, snapshot);
+    }
     let mut render: BTreeSet<PageId> = BTreeSet::new();
 
     // Claim pages.
-    let old_claims: HashMap<&str, usize> = old.claims.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
     for (i, claim) in new.claims.iter().enumerate() {
-        let stale = match old_claims.get(claim.slug.as_str()) {
+        let stale = match old.claims.get(&claim.slug) {
             None => true,
-            Some(&j) => {
-                changed_files.contains(&claim.file)
-                    || old.claims[j].file != claim.file
-                    || claim_page_fingerprint(old, &old.claims[j], old_cards[j])
-                        != claim_page_fingerprint(new, claim, new_cards[i])
-            }
+            Some(before) => changed_files.contains(&claim.file) || *before != snapshot.claims[&claim.slug],
         };
         if stale {
             render.insert(PageId::Claim(i));
@@ -261,18 +386,15 @@ pub fn plan(old: &Site, new: &Site, changed_files: &HashSet<PathBuf>) -> Plan {
     }
 
     // List pages.
-    let old_lists = lists(old, &old_cards);
-    let new_lists = lists(new, &new_cards);
     let speaker_index: HashMap<&str, usize> =
         new.speakers.iter().enumerate().map(|(i, s)| (s.slug.as_str(), i)).collect();
     let topic_index: HashMap<&str, usize> = new.topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
     let source_index: HashMap<&str, usize> =
-        new.sources.iter().enumerate().map(|(i, s)| (s.slug.as_str(), i)).collect();
+        new.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, s)| (s.slug.as_str(), i)).collect();
     let verdict_index: HashMap<&str, usize> =
         new.scale.verdicts.iter().enumerate().map(|(i, v)| (v.key.as_str(), i)).collect();
-    for (key, list) in &new_lists {
-        let per_page = if matches!(key, ListKey::Home | ListKey::VerdictIndex) { usize::MAX } else { PER_PAGE };
-        for n in pages_to_render(old_lists.get(key), list, per_page) {
+    for (key, list) in &snapshot.lists {
+        for n in pages_to_render(old.lists.get(key), list) {
             let id = match key {
                 ListKey::Home => PageId::Home,
                 ListKey::VerdictIndex => PageId::VerdictList,
@@ -290,15 +412,10 @@ pub fn plan(old: &Site, new: &Site, changed_files: &HashSet<PathBuf>) -> Plan {
     }
 
     // Free pages.
-    let old_pages: HashMap<&str, &crate::model::Page> = old.pages.iter().map(|p| (p.slug.as_str(), p)).collect();
     for (i, page) in new.pages.iter().enumerate() {
-        let same = old_pages.get(page.slug.as_str()).is_some_and(|o| {
-            (&o.title, o.menu, &o.description, &o.body) == (&page.title, page.menu, &page.description, &page.body)
-        });
-        if !same {
+        if old.pages.get(&page.slug) != snapshot.pages.get(&page.slug) {
             render.insert(PageId::Page(i));
         }
     }
-    debug_assert!(render.iter().all(|id| new_pages.contains(id)), "planned a page the site does not have");
-    Plan { render: render.into_iter().collect(), remove, full: false }
+    (Plan { render: render.into_iter().collect(), remove, full: false }, snapshot)
 }

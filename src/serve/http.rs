@@ -155,6 +155,8 @@ pub fn output_path(request_path: &str) -> Option<String> {
 /// Adds the live-reload script to a page.
 fn inject(html: &[u8], status: StatusCode) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
+    // The live-reload script reloads a "not found" page on any change: the
+    // page may exist now.
     let marker = if status == StatusCode::NOT_FOUND { "<html data-verdict-status=\"404\"" } else { "<html" };
     let text = text.replacen("<html", marker, 1);
     match text.rfind("</body>") {

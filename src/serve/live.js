@@ -35,6 +35,25 @@
       link.href = url.toString();
     }
   };
+  // Shows the new version of this page without a navigation: fetch it and
+  // swap <body> in place, keeping the scroll position. A page whose
+  // stylesheets changed, or that cannot be fetched, is reloaded instead.
+  const stylesheets = (doc) =>
+    [...doc.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href")).join(" ");
+  const refresh = async () => {
+    try {
+      const response = await fetch(location.href, { cache: "no-store" });
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      if (stylesheets(fresh) !== stylesheets(document) || !fresh.body) throw new Error("reload");
+      const scroll = [window.scrollX, window.scrollY];
+      document.title = fresh.title;
+      document.documentElement.dataset.verdictStatus = fresh.documentElement.dataset.verdictStatus || "";
+      document.body.replaceWith(document.adoptNode(fresh.body));
+      window.scrollTo(...scroll);
+    } catch {
+      location.reload();
+    }
+  };
   const events = new EventSource("/__verdict/events");
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
@@ -45,9 +64,9 @@
     } else if (event.kind === "reload") {
       const hadOverlay = clearOverlay();
       const missing = document.documentElement.dataset.verdictStatus === "404";
-      if (hadOverlay || missing || event.all || event.paths.includes(here())) location.reload();
+      if (hadOverlay || missing || event.all || event.paths.includes(here())) refresh();
     } else if (event.kind === "ok") {
-      if (clearOverlay()) location.reload();
+      if (clearOverlay()) refresh();
     }
   };
 })();

@@ -61,7 +61,7 @@ const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// How long the watcher waits for a burst of file events to settle (an
 /// editor's write-to-temp-then-rename is one burst).
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Binds the listening socket, moving to the next free port if the default is taken.
 fn bind(options: &ServeOptions, report: &dyn Fn(ServeMessage)) -> Result<TcpListener, BuildError> {

@@ -13,11 +13,15 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::graph;
+use super::graph::{self, Snapshot};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, display_path, LoadedSite};
+use crate::load::{self, display_path, ContentKind, LoadedSite};
+use crate::model::index::reindex;
+use crate::model::resolve::{Entities, Registry};
 use crate::model::site::ModelOptions;
+use crate::model::slug::is_valid_file_slug;
 use crate::model::{build_site, Site, WebUrl};
+use crate::render::feeds::FEED_ENTRIES;
 use crate::render::theme::{files_under, load_theme, Theme};
 use crate::render::{all_pages, PageId, Renderer};
 use crate::{sort_diagnostics, BuildError};
@@ -38,6 +42,9 @@ pub struct Rebuild {
     pub pages: usize,
     /// Only stylesheets changed: browsers can swap them without a reload.
     pub css_only: bool,
+    /// The change was patched into the site in memory (the fast path), rather
+    /// than the model being rebuilt from every file.
+    pub patched: bool,
     pub millis: u128,
 }
 
@@ -73,7 +80,14 @@ pub struct Preview {
     /// Load problems by file, kept until that file changes again.
     load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
     theme: Option<Theme>,
+    /// The last site built without problems, and what its pages showed.
     site: Option<Site>,
+    snapshot: Snapshot,
+    /// Lookups of `site`'s speakers, sources and topics, to patch claims in.
+    registry: Option<Registry>,
+    /// Whether the last change left the site without problems (only then can
+    /// the next claim edit be patched into `site`).
+    clean: bool,
     outputs: Outputs,
 }
 
@@ -96,6 +110,9 @@ impl Preview {
             load_problems: BTreeMap::new(),
             theme: None,
             site: None,
+            snapshot: Snapshot::default(),
+            registry: None,
+            clean: false,
             outputs: Arc::default(),
         };
         let started = Instant::now();
@@ -212,7 +229,71 @@ impl Preview {
         if inputs.iter().any(|(_, i)| *i == Input::Templates) {
             return self.render_all(changed, started);
         }
+        let claims_only = content_files.iter().all(|p| load::content_kind(p) == Some(ContentKind::Claim));
+        if claims_only && !content_files.is_empty() {
+            if let Some(outcome) = self.patch_claims(&content_files, changed.clone(), started) {
+                return outcome;
+            }
+        }
         self.render_incremental(changed, &content_files, started)
+    }
+
+    /// The fast path for the commonest change, edited claims: resolves just
+    /// those files against the speakers, sources and topics the site already
+    /// has, patches them into the site in place, and re-indexes. `None` when
+    /// the change needs the full model (a new speaker, source or topic, a
+    /// problem elsewhere, a slug clash), which the caller then builds.
+    fn patch_claims(&mut self, files: &HashSet<PathBuf>, changed: Vec<PathBuf>, started: Instant) -> Option<Outcome> {
+        if !self.clean || !self.load_problems.is_empty() {
+            return None;
+        }
+        let loaded = self.loaded.as_ref()?;
+        let site = self.site.as_mut()?;
+        let registry = self.registry.as_mut()?;
+        let mut patched = Vec::new();
+        let mut problems = Vec::new();
+        for path in files {
+            let Some(file) = loaded.claims.iter().find(|f| &f.relative_path == path) else {
+                patched.push((path, None));
+                continue;
+            };
+            let clash = site.claims.iter().any(|c| c.slug == file.slug && &c.file != path);
+            if clash || !is_valid_file_slug(&file.slug) {
+                return None;
+            }
+            let Site { scale, speakers, sources, topics, .. } = site;
+            let mut entities = Entities { speakers, sources, topics };
+            let claim = registry.claim(&self.root, scale, file, file.slug.clone(), &mut entities, &mut problems);
+            if registry.needs_new_entity {
+                registry.needs_new_entity = false;
+                return None;
+            }
+            patched.push((path, claim.filter(|c| self.drafts || !c.draft)));
+        }
+        if !problems.is_empty() {
+            sort_diagnostics(&mut problems);
+            self.clean = false;
+            return Some(Outcome::Failed(problems));
+        }
+        for (path, claim) in patched {
+            site.claims.retain(|c| &c.file != path);
+            site.claims.extend(claim);
+        }
+        // An edit that leaves a generated speaker, source or topic unused needs
+        // the full model, which drops it.
+        if !reindex(site) {
+            self.site = None;
+            self.registry = None;
+            return None;
+        }
+        let (plan, snapshot) = graph::plan(&self.snapshot, site, files);
+        let site = self.site.take()?;
+        let mut outcome = self.finish(site, plan.render, plan.remove, changed, plan.full, started);
+        if let Outcome::Rebuilt(rebuild) = &mut outcome {
+            rebuild.patched = true;
+            self.snapshot = snapshot;
+        }
+        Some(outcome)
     }
 
     fn reparse(&mut self, relative: &Path) {
@@ -265,10 +346,15 @@ impl Preview {
     fn render_all(&mut self, changed: Vec<PathBuf>, started: Instant) -> Outcome {
         let site = match self.model() {
             Ok(site) => site,
-            Err(problems) => return Outcome::Failed(problems),
+            Err(problems) => {
+                self.clean = false;
+                return Outcome::Failed(problems);
+            }
         };
         let pages = all_pages(&site);
-        self.finish(site, pages, Vec::new(), changed, true, started)
+        let snapshot = Snapshot::of(&site);
+        let remove = graph::removed_paths(&self.snapshot, &snapshot);
+        self.finish_full_model(site, snapshot, pages, remove, changed, true, started)
     }
 
     fn render_incremental(
@@ -279,14 +365,34 @@ impl Preview {
     ) -> Outcome {
         let site = match self.model() {
             Ok(site) => site,
-            Err(problems) => return Outcome::Failed(problems),
+            Err(problems) => {
+                self.clean = false;
+                return Outcome::Failed(problems);
+            }
         };
-        let Some(old) = &self.site else {
-            let pages = all_pages(&site);
-            return self.finish(site, pages, Vec::new(), changed, true, started);
-        };
-        let plan = graph::plan(old, &site, content_files);
-        self.finish(site, plan.render, plan.remove, changed, plan.full, started)
+        let (plan, snapshot) = graph::plan(&self.snapshot, &site, content_files);
+        self.finish_full_model(site, snapshot, plan.render, plan.remove, changed, plan.full, started)
+    }
+
+    /// Renders a freshly built model and keeps it, with its lookups and snapshot.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_full_model(
+        &mut self,
+        site: Site,
+        snapshot: Snapshot,
+        pages: Vec<PageId>,
+        remove: Vec<String>,
+        changed: Vec<PathBuf>,
+        full: bool,
+        started: Instant,
+    ) -> Outcome {
+        let registry = Registry::lookup_only(&site.speakers, &site.sources, &site.topics);
+        let outcome = self.finish(site, pages, remove, changed, full, started);
+        if matches!(outcome, Outcome::Rebuilt(_)) {
+            self.snapshot = snapshot;
+            self.registry = Some(registry);
+        }
+        outcome
     }
 
     /// Renders `pages` of `site`, swaps them into the outputs, and keeps `site`.
@@ -314,10 +420,18 @@ impl Preview {
         if !problems.is_empty() {
             sort_diagnostics(&mut problems);
             problems.dedup();
+            self.clean = false;
+            // The site is kept for its lookups; the next change rebuilds in full.
+            self.site = Some(site);
+            self.registry = None;
             return Outcome::Failed(problems);
         }
-        // The feed, sitemap and search index are cheap: always regenerate them.
-        let extras = renderer.extra_outputs(&all_pages(&site));
+        // The feed, sitemap and search index show cards, the list of pages and
+        // the latest claims: when only claim pages changed and no card did, the
+        // claims that changed are not in the feed, they are unchanged.
+        let lists_changed = full || !remove.is_empty() || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
+        let feed_changed = pages.iter().any(|id| matches!(id, PageId::Claim(i) if *i < FEED_ENTRIES));
+        let extras = if lists_changed || feed_changed { renderer.extra_outputs(&all_pages(&site)) } else { Vec::new() };
         let statics = if full { static_outputs(&self.root) } else { Vec::new() };
         let page_count = rendered.len();
         let mut written = Vec::with_capacity(rendered.len() + extras.len());
@@ -338,7 +452,11 @@ impl Preview {
             }
         }
         drop(renderer);
-        self.site = Some(site);
+        // Freeing a large site takes longer than rendering a page: let it happen
+        // off the path between the save and the browser.
+        let old = self.site.replace(site);
+        std::thread::spawn(move || drop(old));
+        self.clean = true;
         written.sort();
         Outcome::Rebuilt(Rebuild {
             changed,
@@ -346,6 +464,7 @@ impl Preview {
             removed: remove,
             pages: page_count,
             css_only: false,
+            patched: false,
             millis: started.elapsed().as_millis(),
         })
     }
@@ -389,6 +508,7 @@ impl Preview {
             removed,
             pages: 0,
             css_only,
+            patched: false,
             millis: started.elapsed().as_millis(),
         })
     }

@@ -78,7 +78,8 @@ export async function launchBrowser() {
 /** Waits until the page's visible text includes (or lacks) `text`. */
 export async function waitForText(page, text, { present = true, timeout = 10000 } = {}) {
   await page.waitForFunction(
-    ([wanted, present]) => document.body !== null && document.body.innerText.includes(wanted) === present,
+    // textContent, not innerText: innerText forces a layout on every poll.
+    ([wanted, present]) => document.body !== null && document.body.textContent.includes(wanted) === present,
     [text, present],
     { timeout, polling: 10 },
   );

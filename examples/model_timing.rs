@@ -1,0 +1,19 @@
+//! Times the stages of a build of a site (load, model, render) without
+//! writing anything: `cargo run --release --example model_timing -- DIR`.
+use std::time::Instant;
+
+fn main() {
+    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: model_timing DIR"));
+    let t = Instant::now();
+    let loaded = verdict::load::load(&root);
+    let loaded = loaded.site.expect("site.yaml loads");
+    println!("load: {:?}", t.elapsed());
+    for _ in 0..3 {
+        let t = Instant::now();
+        let site = verdict::model::build_site(&loaded, &Default::default()).expect("valid site");
+        println!("model: {:?} ({} claims, {} sources)", t.elapsed(), site.claims.len(), site.sources.len());
+        let t = Instant::now();
+        drop(site);
+        println!("drop: {:?}", t.elapsed());
+    }
+}
