@@ -1,3 +1,5 @@
+// A command-line tool: printing is its job.
+#![allow(clippy::print_stdout)]
 //! Times the stages of a build of a site (load, model, render) without
 //! writing anything: `cargo run --release --example model_timing -- DIR`.
 use std::time::Instant;
