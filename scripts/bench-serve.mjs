@@ -2,7 +2,9 @@
 // Measures `verdict serve` on a large corpus: the time from saving a claim
 // file to the open browser tab showing the change, and the server's memory
 // over many successive edits.
-// Usage: node scripts/bench-serve.mjs [N=10000] [EDITS=100]
+// Usage: node scripts/bench-serve.mjs [N=10000] [EDITS=100] [PAUSE_MS=250]
+// PAUSE_MS is the time between one save showing up and the next save: an
+// author's saves are seconds apart; 0 measures saves fired back to back.
 // Needs: a release build (cargo build --release), python3, Chromium.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +19,7 @@ const { startServe, launchBrowser } = await import("../tests/e2e/helpers.mjs");
 
 const claims = Number(process.argv[2] ?? 10000);
 const edits = Number(process.argv[3] ?? 100);
+const pause = Number(process.argv[4] ?? 250);
 const root = mkdtempSync(join(tmpdir(), "verdict-bench-serve-"));
 execFileSync("python3", [join(repo, "../shared/bench/gen_corpus.py"), "verdict", String(claims), root]);
 
@@ -49,6 +52,7 @@ const bodyEdits = [];
 const summaryEdits = [];
 for (let i = 0; i < edits; i++) {
   if (i === 10) memory.after10 = rss(server.pid);
+  if (pause > 0) await new Promise((ok) => setTimeout(ok, pause));
   if (i % 2 === 0) {
     // The analysis changes: only the claim page depends on it.
     const marker = `Edited body sentence ${i}.`;
@@ -64,6 +68,7 @@ await new Promise((ok) => setTimeout(ok, 1000));
 memory.after = rss(server.pid);
 writeFileSync(file, original);
 
+console.log(`${pause} ms between saves`);
 console.log(`save → tab shows it, body edit:    ${describe(bodyEdits)}`);
 console.log(`save → tab shows it, summary edit: ${describe(summaryEdits)}`);
 console.log(`serve RSS: ${memory.afterStart.toFixed(0)} MB after start, ${memory.after10.toFixed(0)} MB after 10 edits, ${memory.after.toFixed(0)} MB after ${edits} edits`);

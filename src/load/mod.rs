@@ -60,7 +60,7 @@ impl LoadedSite {
         self.pages.retain(|f| f.relative_path != relative);
     }
 
-    /// Adds or replaces a parsed content file.
+    /// Adds or replaces (in place, keeping the order) a parsed content file.
     pub fn insert(&mut self, parsed: Parsed) {
         fn put<T>(files: &mut Vec<Loaded<T>>, file: Loaded<T>) {
             match files.iter_mut().find(|f| f.relative_path == file.relative_path) {

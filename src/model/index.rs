@@ -49,14 +49,31 @@ pub fn reindex(site: &mut Site) -> bool {
         }
     }
     for source in &mut site.sources {
-        let mut citing: Vec<usize> = source.supports.iter().chain(&source.contradicts).copied().collect();
-        citing.sort_unstable();
-        citing.dedup();
-        source.has_page = source.file.is_some() || citing.len() >= INLINE_SOURCE_PAGE_MIN_CLAIMS;
+        source.has_page = source.file.is_some() || distinct_claims(source) >= INLINE_SOURCE_PAGE_MIN_CLAIMS;
     }
     site.speakers.iter().all(|s| s.file.is_some() || !s.claims.is_empty())
         && site.sources.iter().all(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty())
         && site.topics.iter().all(|t| !t.claims.is_empty())
+}
+
+/// How many claims cite a source, on either side. Both lists are ascending
+/// (claims are visited in order), so a merge counts them without allocating.
+fn distinct_claims(source: &crate::model::Source) -> usize {
+    let (a, b) = (&source.supports, &source.contradicts);
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), None) => i += 1,
+            _ => j += 1,
+        }
+        count += 1;
+    }
+    count
 }
 
 /// Drops the generated speakers, sources and topics no claim uses (those only

@@ -448,29 +448,34 @@ impl<'a> Renderer<'a> {
     /// The non-HTML files: feed, sitemap, robots.txt, search index, theme assets.
     pub fn extra_outputs(&self, pages: &[PageId]) -> Vec<Output> {
         let site = self.site;
+        let sitemap = || {
+            let sitemap_pages: Vec<(String, Option<String>)> = pages
+                .iter()
+                .filter(|id| **id != PageId::NotFound)
+                .map(|&id| {
+                    let lastmod = match id {
+                        PageId::Claim(i) => {
+                            let claim = &site.claims[i];
+                            Some(claim.modified().unwrap_or(claim.published).max(claim.published).to_string())
+                        }
+                        _ => None,
+                    };
+                    (id.path(site), lastmod)
+                })
+                .collect();
+            feeds::sitemap(&self.urls, &sitemap_pages)
+        };
+        // Each walks the whole site; on a large one they are worth doing side by side.
+        let ((feed, search), sitemap) = rayon::join(
+            || rayon::join(|| feeds::atom_feed(site, &self.urls), || feeds::search_index(site, &self.urls)),
+            sitemap,
+        );
         let mut outputs = vec![
-            Output { path: "feed.xml".into(), bytes: feeds::atom_feed(site, &self.urls).into_bytes() },
+            Output { path: "feed.xml".into(), bytes: feed.into_bytes() },
             Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
-            Output { path: "search-index.json".into(), bytes: feeds::search_index(site, &self.urls).into_bytes() },
+            Output { path: "search-index.json".into(), bytes: search.into_bytes() },
+            Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
         ];
-        let sitemap_pages: Vec<(String, Option<String>)> = pages
-            .iter()
-            .filter(|id| **id != PageId::NotFound)
-            .map(|&id| {
-                let lastmod = match id {
-                    PageId::Claim(i) => {
-                        let claim = &site.claims[i];
-                        Some(claim.modified().unwrap_or(claim.published).max(claim.published).to_string())
-                    }
-                    _ => None,
-                };
-                (id.path(site), lastmod)
-            })
-            .collect();
-        outputs.push(Output {
-            path: "sitemap.xml".into(),
-            bytes: feeds::sitemap(&self.urls, &sitemap_pages).into_bytes(),
-        });
         for (name, asset) in &self.theme.assets {
             outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
         }

@@ -18,6 +18,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::model::{Claim, Site, Source};
 use crate::render::views::{paged_path, PER_PAGE};
 use crate::render::{all_pages, PageId, HOME_CLAIMS};
@@ -222,8 +224,10 @@ impl Snapshot {
     /// Fingerprints every page of `site`.
     pub fn of(site: &Site) -> Snapshot {
         let prints = EntityPrints::of(site);
-        let cards: Vec<u64> = site.claims.iter().map(|c| card_fingerprint(&prints, c)).collect();
-        let sources: Vec<u64> = site.sources.iter().map(source_ref_fingerprint).collect();
+        let (cards, sources): (Vec<u64>, Vec<u64>) = rayon::join(
+            || site.claims.par_iter().map(|c| card_fingerprint(&prints, c)).collect(),
+            || site.sources.par_iter().map(source_ref_fingerprint).collect(),
+        );
         let claims = site
             .claims
             .iter()
