@@ -107,21 +107,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     let host = if host.contains(':') { format!("[{host}]") } else { host };
     let url = format!("http://{host}:{port}/");
 
-    let (mut preview, first) = Preview::open(&root, options.drafts, &url)?;
-    let hub = Hub::default();
-    match first {
-        Outcome::Rebuilt(rebuild) => {
-            report(ServeMessage::Listening { url: url.clone(), pages: rebuild.pages, millis: rebuild.millis })
-        }
-        Outcome::Failed(problems) => {
-            report(ServeMessage::Listening { url: url.clone(), pages: 0, millis: 0 });
-            hub.send(LiveEvent::Error { text: problems_text(&problems) });
-            report(ServeMessage::Problems(problems));
-        }
-        Outcome::Unchanged => {}
-    }
-    let outputs = preview.outputs();
-
+    // Watch before the first build: a save made while it runs is queued, not lost.
     let (changes, changed) = mpsc::channel::<Vec<PathBuf>>();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let paths: Vec<PathBuf> = match result {
@@ -150,6 +136,21 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
             }
         }
     }
+
+    let (mut preview, first) = Preview::open(&root, options.drafts, &url)?;
+    let hub = Hub::default();
+    match first {
+        Outcome::Rebuilt(rebuild) => {
+            report(ServeMessage::Listening { url: url.clone(), pages: rebuild.pages, millis: rebuild.millis })
+        }
+        Outcome::Failed(problems) => {
+            report(ServeMessage::Listening { url: url.clone(), pages: 0, millis: 0 });
+            hub.send(LiveEvent::Error { text: problems_text(&problems) });
+            report(ServeMessage::Problems(problems));
+        }
+        Outcome::Unchanged => {}
+    }
+    let outputs = preview.outputs();
 
     let report = std::sync::Arc::new(report);
     let rebuild_hub = hub.clone();
