@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::graph::{self, Snapshot};
+use super::graph::{self, Plan, Snapshot};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, display_path, ContentKind, LoadedSite};
 use crate::model::index::reindex;
@@ -288,7 +288,7 @@ impl Preview {
         }
         let (plan, snapshot) = graph::plan(&self.snapshot, site, files);
         let site = self.site.take()?;
-        let mut outcome = self.finish(site, plan.render, plan.remove, changed, plan.full, started);
+        let mut outcome = self.finish(site, plan, changed, started);
         if let Outcome::Rebuilt(rebuild) = &mut outcome {
             rebuild.patched = true;
             self.snapshot = snapshot;
@@ -355,10 +355,10 @@ impl Preview {
                 return Outcome::Failed(problems);
             }
         };
-        let pages = all_pages(&site);
         let snapshot = Snapshot::of(&site);
-        let remove = graph::removed_paths(&self.snapshot, &snapshot);
-        self.finish_full_model(site, snapshot, pages, remove, changed, true, started)
+        let plan =
+            Plan { render: all_pages(&site), remove: graph::removed_paths(&self.snapshot, &snapshot), full: true };
+        self.finish_full_model(site, snapshot, plan, changed, started)
     }
 
     fn render_incremental(
@@ -375,23 +375,20 @@ impl Preview {
             }
         };
         let (plan, snapshot) = graph::plan(&self.snapshot, &site, content_files);
-        self.finish_full_model(site, snapshot, plan.render, plan.remove, changed, plan.full, started)
+        self.finish_full_model(site, snapshot, plan, changed, started)
     }
 
     /// Renders a freshly built model and keeps it, with its lookups and snapshot.
-    #[allow(clippy::too_many_arguments)]
     fn finish_full_model(
         &mut self,
         site: Site,
         snapshot: Snapshot,
-        pages: Vec<PageId>,
-        remove: Vec<String>,
+        plan: Plan,
         changed: Vec<PathBuf>,
-        full: bool,
         started: Instant,
     ) -> Outcome {
         let registry = Registry::lookup_only(&site.speakers, &site.sources, &site.topics);
-        let outcome = self.finish(site, pages, remove, changed, full, started);
+        let outcome = self.finish(site, plan, changed, started);
         if matches!(outcome, Outcome::Rebuilt(_)) {
             self.snapshot = snapshot;
             self.registry = Some(registry);
@@ -399,16 +396,9 @@ impl Preview {
         outcome
     }
 
-    /// Renders `pages` of `site`, swaps them into the outputs, and keeps `site`.
-    fn finish(
-        &mut self,
-        site: Site,
-        pages: Vec<PageId>,
-        remove: Vec<String>,
-        changed: Vec<PathBuf>,
-        full: bool,
-        started: Instant,
-    ) -> Outcome {
+    /// Renders the planned pages of `site`, swaps them into the outputs, and keeps `site`.
+    fn finish(&mut self, site: Site, plan: Plan, changed: Vec<PathBuf>, started: Instant) -> Outcome {
+        let Plan { render: pages, remove, full } = plan;
         let Some(theme) = &self.theme else { return Outcome::Failed(self.problems()) };
         let renderer = Renderer::with_asset_versions(&site, theme, false);
         let results: Vec<Result<crate::render::Output, Vec<Diagnostic>>> =
