@@ -298,3 +298,28 @@ fn files_that_are_not_part_of_the_site_change_nothing() {
         Outcome::Unchanged
     ));
 }
+
+#[test]
+fn a_site_yaml_change_re_renders_every_page() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let all = preview.outputs().read().unwrap().keys().filter(|k| k.ends_with(".html")).count();
+    let rebuild = change(&site, &mut preview, "site.yaml", Some(&SITE_YAML.replace("Test Checks", "Renamed Checks")));
+    assert_eq!(rebuild.pages, all);
+    assert!(String::from_utf8(preview.outputs().read().unwrap()["index.html"].to_vec())
+        .unwrap()
+        .contains("Renamed Checks"));
+    assert_matches_full_build(&site, &preview);
+}
+
+#[test]
+fn a_template_override_re_renders_and_is_used() {
+    let site = a_site();
+    let mut preview = open(&site);
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><title>{{ page.title }}</title></head><body><p>Custom: {{ page.title }}</p>{{ page_body | safe }}</body></html>";
+    let rebuild = change(&site, &mut preview, "templates/page.html", Some(page));
+    assert!(rebuild.pages > 0);
+    let about = String::from_utf8(preview.outputs().read().unwrap()["about/index.html"].to_vec()).unwrap();
+    assert!(about.contains("<p>Custom: About</p>"), "{about}");
+    assert_matches_full_build(&site, &preview);
+}

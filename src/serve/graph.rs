@@ -423,3 +423,64 @@ pub fn plan(old: &Snapshot, new: &Site, changed_files: &HashSet<PathBuf>) -> (Pl
     }
     (Plan { render: render.into_iter().collect(), remove, full: false }, snapshot)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(slugs: &[(&str, u64)]) -> List {
+        List { header: 7, entries: slugs.iter().map(|(s, fp)| (hash_of(s), *fp)).collect(), per_page: 2 }
+    }
+
+    #[test]
+    fn an_unchanged_list_renders_nothing() {
+        let old = list(&[("a", 1), ("b", 1), ("c", 1)]);
+        assert!(pages_to_render(Some(&old), &old.clone()).is_empty());
+    }
+
+    #[test]
+    fn a_changed_card_renders_only_its_page() {
+        let old = list(&[("a", 1), ("b", 1), ("c", 1), ("d", 1), ("e", 1)]);
+        let new = list(&[("a", 1), ("b", 1), ("c", 2), ("d", 1), ("e", 1)]);
+        assert_eq!(pages_to_render(Some(&old), &new), BTreeSet::from([2]));
+    }
+
+    #[test]
+    fn an_insertion_renders_its_page_and_every_page_after() {
+        let old = list(&[("a", 1), ("b", 1), ("c", 1), ("d", 1), ("e", 1)]);
+        let new = list(&[("a", 1), ("b", 1), ("x", 1), ("c", 1), ("d", 1), ("e", 1)]);
+        assert_eq!(pages_to_render(Some(&old), &new), BTreeSet::from([2, 3]));
+        // Appended at the end: only the last page.
+        let appended = list(&[("a", 1), ("b", 1), ("c", 1), ("d", 1), ("e", 1), ("f", 1)]);
+        assert_eq!(pages_to_render(Some(&old), &appended), BTreeSet::from([3]));
+    }
+
+    #[test]
+    fn a_removal_at_the_end_renders_the_new_last_page() {
+        let old = list(&[("a", 1), ("b", 1), ("c", 1)]);
+        let new = list(&[("a", 1), ("b", 1)]);
+        assert_eq!(pages_to_render(Some(&old), &new), BTreeSet::from([1]));
+    }
+
+    #[test]
+    fn a_changed_header_or_a_new_list_renders_every_page() {
+        let old = list(&[("a", 1), ("b", 1), ("c", 1)]);
+        let new = List { header: 8, ..old.clone() };
+        assert_eq!(pages_to_render(Some(&old), &new), BTreeSet::from([1, 2]));
+        assert_eq!(pages_to_render(None, &old), BTreeSet::from([1, 2]));
+    }
+
+    #[test]
+    fn removed_paths_cover_claims_lists_and_shrunk_pagination() {
+        let mut old = Snapshot::default();
+        old.claims.insert("gone".into(), ClaimPrint { file: "content/claims/gone.md".into(), page: 1 });
+        old.lists.insert(ListKey::Topic("old-topic".into()), list(&[("a", 1)]));
+        old.lists.insert(ListKey::Claims, list(&[("a", 1), ("b", 1), ("c", 1)]));
+        let mut new = Snapshot::default();
+        new.lists.insert(ListKey::Claims, list(&[("a", 1)]));
+        assert_eq!(
+            removed_paths(&old, &new),
+            ["claims/gone/index.html", "claims/page/2/index.html", "topics/old-topic/index.html"]
+        );
+    }
+}
