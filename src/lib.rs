@@ -23,6 +23,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod write;
 

@@ -56,6 +56,16 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new claim, speaker or source file with every key stubbed and commented.
+    New {
+        #[command(subcommand)]
+        what: NewKind,
+    },
+    /// Create a new site (that builds at once) in an empty or new folder.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
     /// Validate everything a build would, writing nothing.
     Check {
         #[command(flatten)]
@@ -63,6 +73,31 @@ enum Command {
         /// Include claims marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewKind {
+    /// content/claims/SLUG.md: a fact check (a draft until you remove `draft: true`).
+    Claim {
+        /// The file name and URL of the claim: lowercase letters, digits and `-`.
+        slug: String,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// content/speakers/SLUG.md: a person or organisation.
+    Speaker {
+        /// The file name and URL of the speaker.
+        slug: String,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// content/sources/SLUG.md: a source claims can cite with `source: SLUG`.
+    Source {
+        /// The file name and URL of the source.
+        slug: String,
+        #[command(flatten)]
+        root: RootArg,
     },
 }
 
@@ -110,6 +145,42 @@ fn main() -> ExitCode {
                 Err(error) => report_failure(&error, None),
             }
         }
+        Command::New { what } => {
+            let (kind, slug, root) = match what {
+                NewKind::Claim { slug, root } => (verdict::scaffold::Kind::Claim, slug, root.root),
+                NewKind::Speaker { slug, root } => (verdict::scaffold::Kind::Speaker, slug, root.root),
+                NewKind::Source { slug, root } => (verdict::scaffold::Kind::Source, slug, root.root),
+            };
+            if !root.join("site.yaml").is_file() {
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "error: no site.yaml in {}: run verdict in a site folder or pass --root DIR",
+                    root.display()
+                );
+                return ExitCode::from(2);
+            }
+            match verdict::scaffold::new_file(&root, kind, &slug) {
+                Ok(path) => {
+                    let _ = writeln!(io::stdout().lock(), "wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => scaffold_failure(&error),
+            }
+        }
+        Command::Init { dir } => match verdict::scaffold::init(&dir) {
+            Ok(files) => {
+                let mut out = io::stdout().lock();
+                let _ = writeln!(
+                    out,
+                    "created a site in {} ({} files); build it with `verdict build --root {}`",
+                    dir.display(),
+                    files.len(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => scaffold_failure(&error),
+        },
         Command::Check { root, drafts } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
             match verdict::check(&options) {
@@ -178,6 +249,14 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
         ServeMessage::WatchError(message) => writeln!(io::stderr().lock(), "warning: {message}"),
         ServeMessage::Stopped => writeln!(out, "stopped"),
     };
+}
+
+fn scaffold_failure(error: &verdict::scaffold::ScaffoldError) -> ExitCode {
+    let _ = writeln!(io::stderr().lock(), "error: {error}");
+    match error {
+        verdict::scaffold::ScaffoldError::BadSlug(_) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {

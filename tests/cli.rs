@@ -129,3 +129,35 @@ fn every_implemented_command_has_help() {
         }
     }
 }
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_cli(dir.path(), &["init", "newsite"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(dir.path().join("newsite/site.yaml").is_file());
+    let run = run_cli(dir.path(), &["build", "--root", "newsite"]);
+    assert_eq!(run.code, 0, "the skeleton does not build: {}", run.stderr);
+
+    fs::create_dir_all(dir.path().join("busy")).unwrap();
+    fs::write(dir.path().join("busy/notes.txt"), "mine").unwrap();
+    let run = run_cli(dir.path(), &["init", "busy"]);
+    assert_ne!(run.code, 0, "init into a non-empty folder");
+    assert_eq!(fs::read_to_string(dir.path().join("busy/notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn new_claim_writes_a_stub_and_refuses_to_overwrite() {
+    let site = a_site();
+    let run = site.cli(&["new", "claim", "fresh-claim"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stub = fs::read_to_string(site.path("content/claims/fresh-claim.md")).expect("stub written");
+    for key in ["claim:", "speaker:", "verdict:", "published:", "supporting:", "contradicting:", "summary:", "topics:"]
+    {
+        assert!(stub.contains(key), "stub lacks {key}:\n{stub}");
+    }
+    fs::write(site.path("content/claims/fresh-claim.md"), "edited").unwrap();
+    let run = site.cli(&["new", "claim", "fresh-claim"]);
+    assert_ne!(run.code, 0, "overwrote an existing claim");
+    assert_eq!(fs::read_to_string(site.path("content/claims/fresh-claim.md")).unwrap(), "edited");
+}

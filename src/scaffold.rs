@@ -1,0 +1,273 @@
+//! `verdict new` and `verdict init`: starting points an author fills in.
+//!
+//! A claim stub has every front-matter key, each with a one-line comment, so
+//! that nobody has to look up the content model to write a fact check. Stubs
+//! are drafts (`draft: true`): they validate and build, but placeholder text
+//! is never published by accident. `init` writes a small site that builds at
+//! once, with the transparency pages a fact-checking desk publishes.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::model::slug::is_valid_file_slug;
+use crate::model::Date;
+
+/// What can go wrong when writing a stub or a skeleton.
+#[derive(Debug)]
+pub enum ScaffoldError {
+    /// The slug cannot be a file name (a usage error).
+    BadSlug(String),
+    /// The file exists: it is never overwritten.
+    Exists(PathBuf),
+    /// `init` was pointed at a folder that already holds files.
+    NotEmpty(PathBuf),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScaffoldError::BadSlug(slug) => {
+                write!(
+                    f,
+                    "`{slug}` cannot be a slug: use lowercase letters, digits and `-` (like `rubio-geneva-remarks`)"
+                )
+            }
+            ScaffoldError::Exists(path) => write!(f, "{} already exists: not overwriting it", path.display()),
+            ScaffoldError::NotEmpty(dir) => {
+                write!(
+                    f,
+                    "{} is not empty: `verdict init` creates a site only in an empty or new folder",
+                    dir.display()
+                )
+            }
+            ScaffoldError::Io(path, error) => write!(f, "cannot write {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+/// What `verdict new` can create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Claim,
+    Speaker,
+    Source,
+}
+
+/// Today's date (UTC), for `published:` in stubs.
+pub fn today() -> Date {
+    let days = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Date { year, month, day }
+}
+
+fn claim_stub(date: Date) -> String {
+    format!(
+        r#"---
+# The statement you checked, exactly as it was made.
+claim: "The statement, word for word."
+# Who said it: the slug of a file in content/speakers/, or a plain name.
+speaker: "Name of the speaker"
+# The verdict: true, mostly-true, half-true, misleading, mostly-false, false or unproven
+# (or a key of the scale in site.yaml).
+verdict: unproven
+# The day this fact check is published (YYYY-MM-DD).
+published: {date}
+# The day of the last substantive update (YYYY-MM-DD); leave empty until there is one.
+updated:
+# The day the claim was made (YYYY-MM-DD).
+claimed_on:
+# Where it was made ("press briefing aboard Air Force One").
+claimed_in: ""
+# Where the claim can be seen (http or https URL); leave empty if there is none.
+claim_url:
+# One sentence: your conclusion. Shown on cards, in search results and in ClaimReview.
+summary: ""
+# The page title; leave empty to use the claim.
+title: ""
+# Topics, each of which gets a page.
+topics: []
+# The fact checker(s) who wrote this: one name or a list.
+author: []
+# Evidence that supports the claim: a source file (source: SLUG) or an inline source (title: ...),
+# each with an optional verbatim quote and a note.
+supporting: []
+# Evidence that contradicts it. A fact check needs at least one citation in one of the two lists.
+contradicting:
+  - title: "Title of the source"
+    publisher: ""
+    # url: https://example.org/the-source
+    # date: YYYY-MM-DD
+    quote: ""
+    note: ""
+# Corrections, newest last: - {{ date: YYYY-MM-DD, note: "What was corrected." }}
+corrections: []
+# A draft is checked but left out of the site until you remove this line (or build with --drafts).
+draft: true
+---
+Write the analysis here: what was said, what the record shows, and how you reached the verdict.
+"#
+    )
+}
+
+const SPEAKER_STUB: &str = r#"---
+# The person's or organisation's name, as it should appear on the site.
+name: "Full Name"
+# Their role or title ("Secretary of State").
+role: ""
+# The body they belong to ("United States government").
+affiliation: ""
+# A picture: a path under static/ or an http(s) URL; leave empty if none.
+image:
+# Pages about them elsewhere (Wikipedia, Wikidata...): http or https URLs.
+same_as: []
+# person or organization (ClaimReview names the speaker as one or the other).
+kind: person
+---
+A short biography.
+"#;
+
+const SOURCE_STUB: &str = r#"---
+# The source's title.
+title: "Title of the source"
+# Who published it.
+publisher: ""
+# Where it is (http or https URL); leave empty if it is not online.
+url:
+# The day it was published (YYYY-MM-DD).
+date:
+# An archived copy online (http or https URL).
+archive:
+# A local archived copy under content/ (HTML or text), against which quotes are checked.
+archive_file:
+# What it is: article, statement, transcript, dataset, document...
+kind: article
+---
+What this source is, and why the desk relies on it.
+"#;
+
+/// Writes a stub `content/<kind>s/SLUG.md` under `root`; returns its path.
+pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf, ScaffoldError> {
+    if !is_valid_file_slug(slug) || slug.contains('.') {
+        return Err(ScaffoldError::BadSlug(slug.to_string()));
+    }
+    let (folder, text) = match kind {
+        Kind::Claim => ("claims", claim_stub(today())),
+        Kind::Speaker => ("speakers", SPEAKER_STUB.to_string()),
+        Kind::Source => ("sources", SOURCE_STUB.to_string()),
+    };
+    let path = crate::load::display_path(root, &Path::new("content").join(folder).join(format!("{slug}.md")));
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Creates a file that must not exist yet (never overwrites, even in a race).
+fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| ScaffoldError::Io(parent.to_path_buf(), e))?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            ScaffoldError::Exists(path.to_path_buf())
+        } else {
+            ScaffoldError::Io(path.to_path_buf(), e)
+        }
+    })?;
+    file.write_all(text.as_bytes()).map_err(|e| ScaffoldError::Io(path.to_path_buf(), e))
+}
+
+/// Creates a new site in `dir` (which must be empty or not exist); returns the files written.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.exists() {
+        let empty = fs::read_dir(dir).map_err(|e| ScaffoldError::Io(dir.to_path_buf(), e))?.next().is_none();
+        if !empty {
+            return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+        }
+    }
+    let date = today();
+    let files: Vec<(&str, String)> = vec![
+        (
+            "site.yaml",
+            "# The site's settings: see the README of verdict for every key.\n\
+             title: \"My Fact Check\"\n\
+             # The address the site will have, with any path prefix.\n\
+             base_url: \"https://example.org/\"\n\
+             description: \"Fact checks of public statements.\"\n\
+             language: en\n\
+             organization:\n  name: \"My Fact Check\"\n"
+                .to_string(),
+        ),
+        (
+            "content/speakers/jane-example.md",
+            "---\nname: \"Jane Example\"\nrole: \"Mayor of Exampletown\"\nkind: person\n---\nJane Example has been mayor since 2021.\n"
+                .to_string(),
+        ),
+        (
+            "content/sources/city-budget-2025.md",
+            "---\ntitle: \"City budget 2025\"\npublisher: \"Exampletown city council\"\nkind: document\n---\nThe budget the council adopted in January 2025.\n"
+                .to_string(),
+        ),
+        (
+            "content/claims/example-claim.md",
+            format!(
+                "---\nclaim: \"We doubled the budget for parks this year.\"\nspeaker: jane-example\nverdict: mostly-true\npublished: {date}\n\
+                 claimed_in: \"Council meeting\"\nsummary: \"The parks budget rose by 90%, not quite double.\"\ntopics: [Budget]\n\
+                 supporting:\n  - source: city-budget-2025\n    note: \"Parks: 1.9 million, up from 1.0 million.\"\ncontradicting: []\n---\n\
+                 ## What the budget shows\n\nThe 2025 budget gives parks 1.9 million, against 1.0 million the year before: an increase of 90%.\n"
+            ),
+        ),
+        (
+            "content/pages/methodology.md",
+            "---\ntitle: \"Methodology\"\nmenu: 1\n---\nHow we choose claims, how we check them, and what each verdict means.\n".to_string(),
+        ),
+        (
+            "content/pages/corrections-policy.md",
+            "---\ntitle: \"Corrections policy\"\nmenu: 2\n---\nHow to ask for a correction, and how we publish corrections.\n".to_string(),
+        ),
+        (
+            "content/pages/about.md",
+            "---\ntitle: \"About and funding\"\nmenu: 3\n---\nWho we are, and who funds us.\n".to_string(),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (relative, text) in files {
+        let path = dir.join(relative);
+        write_new(&path, &text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_a_real_date() {
+        let date = today();
+        assert!(Date::parse(&date.to_string()).is_some(), "{date}");
+        assert!(date.year >= 2024);
+    }
+
+    #[test]
+    fn bad_slugs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["", "../x", "a/b", "with space", ".hidden", "x.md"] {
+            assert!(matches!(new_file(dir.path(), Kind::Claim, bad), Err(ScaffoldError::BadSlug(_))), "{bad}");
+        }
+    }
+}
