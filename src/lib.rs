@@ -19,6 +19,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
@@ -207,4 +208,17 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
     let prepared = prepare(options)?;
     render(&prepared)?;
     Ok(prepared.warnings)
+}
+
+/// `verdict check --external`: validates like [`check`], then requests every
+/// external URL. Returns the warnings and one result per URL.
+pub fn check_external(
+    options: &BuildOptions,
+    links: &check::links::LinkCheckOptions,
+    progress: &(dyn Fn(check::links::Progress) + Sync),
+) -> Result<(Vec<Diagnostic>, Vec<check::links::LinkResult>), BuildError> {
+    let warnings = check(options)?;
+    let loaded = load::load(&options.root);
+    let targets = loaded.site.as_ref().map(check::links::collect_links).unwrap_or_default();
+    Ok((warnings, check::links::check_links(&options.root, targets, links, progress)))
 }

@@ -73,6 +73,15 @@ enum Command {
         /// Include claims marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also request every external URL (citations, sources, speakers, claim_url) and report dead ones.
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each answer.
+        #[arg(long, value_name = "SECS", default_value_t = 10)]
+        timeout: u64,
+        /// With --external: reuse results younger than this many hours (0: always request).
+        #[arg(long, value_name = "HOURS", default_value_t = 24)]
+        cache_hours: u64,
     },
 }
 
@@ -181,7 +190,28 @@ fn main() -> ExitCode {
             }
             Err(error) => scaffold_failure(&error),
         },
-        Command::Check { root, drafts } => {
+        Command::Check { root, drafts, external: true, timeout, cache_hours } => {
+            let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
+            let links = verdict::check::links::LinkCheckOptions {
+                timeout: std::time::Duration::from_secs(timeout.max(1)),
+                cache_ttl: std::time::Duration::from_secs(cache_hours * 3600),
+                ..Default::default()
+            };
+            let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
+            let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
+            let result = verdict::check_external(&options, &links, &progress);
+            if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
+                bar.finish_and_clear();
+            }
+            match result {
+                Ok((warnings, results)) => {
+                    print_diagnostics(&warnings);
+                    report_links(&results)
+                }
+                Err(error) => report_failure(&error, None),
+            }
+        }
+        Command::Check { root, drafts, .. } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
             match verdict::check(&options) {
                 Ok(warnings) => {
@@ -256,6 +286,89 @@ fn scaffold_failure(error: &verdict::scaffold::ScaffoldError) -> ExitCode {
     match error {
         verdict::scaffold::ScaffoldError::BadSlug(_) => ExitCode::from(2),
         _ => ExitCode::from(1),
+    }
+}
+
+/// A progress bar on a terminal; one plain line per checked URL otherwise.
+fn show_link_progress(bar: &std::sync::Mutex<Option<indicatif::ProgressBar>>, event: verdict::check::links::Progress) {
+    use std::io::IsTerminal;
+    use verdict::check::links::Progress;
+    let Ok(mut bar) = bar.lock() else { return };
+    match event {
+        Progress::Started { total, cached } => {
+            if io::stderr().is_terminal() {
+                let progress = indicatif::ProgressBar::new(total as u64);
+                if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} links {wide_msg}") {
+                    progress.set_style(style);
+                }
+                progress.set_position(cached as u64);
+                *bar = Some(progress);
+            } else {
+                let _ = writeln!(io::stderr().lock(), "checking {total} links ({cached} from cache)");
+            }
+        }
+        Progress::Checked { url, done, total } => match bar.as_ref() {
+            Some(progress) => {
+                progress.set_position(done as u64);
+                progress.set_message(url);
+            }
+            None => {
+                let _ = writeln!(io::stderr().lock(), "[{done}/{total}] {url}");
+            }
+        },
+    }
+}
+
+/// Prints dead, redirected and slow links with where they are used; exit 1 on dead links.
+fn report_links(results: &[verdict::check::links::LinkResult]) -> ExitCode {
+    use verdict::check::links::LinkStatus;
+    let mut out = io::stdout().lock();
+    let uses = |out: &mut io::StdoutLock, result: &verdict::check::links::LinkResult| {
+        for place in &result.target.uses {
+            let _ = writeln!(out, "    {}:{}:{}", place.path.display(), place.line, place.column);
+        }
+    };
+    let dead: Vec<_> = results.iter().filter(|r| matches!(r.status, LinkStatus::Dead { .. })).collect();
+    let redirected: Vec<_> = results.iter().filter(|r| matches!(r.status, LinkStatus::Redirected { .. })).collect();
+    let slow: Vec<_> = results.iter().filter(|r| r.slow && !matches!(r.status, LinkStatus::Dead { .. })).collect();
+    if !dead.is_empty() {
+        let _ = writeln!(out, "dead links ({}):", dead.len());
+        for result in &dead {
+            if let LinkStatus::Dead { reason } = &result.status {
+                let _ = writeln!(out, "  {} ({reason})", result.target.url);
+            }
+            uses(&mut out, result);
+        }
+    }
+    if !redirected.is_empty() {
+        let _ = writeln!(out, "redirected links ({}):", redirected.len());
+        for result in &redirected {
+            if let LinkStatus::Redirected { to, .. } = &result.status {
+                let _ = writeln!(out, "  {} -> {to}", result.target.url);
+            }
+            uses(&mut out, result);
+        }
+    }
+    if !slow.is_empty() {
+        let _ = writeln!(out, "slow links ({}):", slow.len());
+        for result in &slow {
+            let _ = writeln!(out, "  {} ({} ms)", result.target.url, result.millis);
+            uses(&mut out, result);
+        }
+    }
+    let cached = results.iter().filter(|r| r.cached).count();
+    let _ = writeln!(
+        out,
+        "checked {} links ({cached} from cache): {} dead, {} redirected, {} slow",
+        results.len(),
+        dead.len(),
+        redirected.len(),
+        slow.len()
+    );
+    if dead.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -127,6 +127,15 @@ impl Document {
         (pos.line + self.first_line - 1, pos.column)
     }
 
+    /// The file line and column of the value at `path` (the front matter's
+    /// first line when the path is unknown).
+    pub fn position(&self, path: &str) -> (usize, usize) {
+        match self.locator.value_pos(path) {
+            Some(pos) => self.file_pos(pos),
+            None => (self.first_line.saturating_sub(1).max(1), 1),
+        }
+    }
+
     /// An error pointing at the value at `path`.
     pub fn error_at_value(&self, path: &str, message: impl Into<String>) -> Diagnostic {
         let pos = self.locator.value_pos(path);
