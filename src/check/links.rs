@@ -212,25 +212,27 @@ pub fn check_links(
     std::thread::scope(|scope| {
         for _ in 0..options.workers.max(1).min(to_check.max(1)) {
             let (hosts, sender, agent, targets) = (Arc::clone(&hosts), sender.clone(), agent.clone(), &targets);
-            scope.spawn(move || loop {
-                // One host at a time per worker: no host gets more than one request at once.
-                let Some(indices) = hosts.lock().ok().and_then(|mut h| h.pop()) else { break };
-                for (n, i) in indices.into_iter().enumerate() {
-                    if n > 0 {
-                        std::thread::sleep(options.politeness);
-                    }
-                    let started = Instant::now();
-                    let status = request(&agent, &targets[i].url);
-                    if sender.send((i, status, started.elapsed().as_millis() as u64)).is_err() {
-                        return;
+            // One host at a time per worker: no host gets more than one request at once.
+            let next_host = move || hosts.lock().ok().and_then(|mut h| h.pop());
+            scope.spawn(move || {
+                while let Some(indices) = next_host() {
+                    for (n, i) in indices.into_iter().enumerate() {
+                        if n > 0 {
+                            std::thread::sleep(options.politeness);
+                        }
+                        let started = Instant::now();
+                        let status = request(&agent, &targets[i].url);
+                        if sender.send((i, status, started.elapsed().as_millis() as u64)).is_err() {
+                            return;
+                        }
                     }
                 }
             });
         }
         drop(sender);
-        let mut done = targets.len() - to_check;
-        for (i, status, millis) in receiver {
-            done += 1;
+        let already = targets.len() - to_check;
+        for (n, (i, status, millis)) in receiver.into_iter().enumerate() {
+            let done = already + n + 1;
             progress(Progress::Checked { url: targets[i].url.clone(), done, total: targets.len() });
             cache.insert(targets[i].url.clone(), CacheEntry { checked_at: now(), millis, status: status.clone() });
             let slow = Duration::from_millis(millis) > options.slow_after;
