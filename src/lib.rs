@@ -99,6 +99,8 @@ pub struct BuildSummary {
 
 /// A loaded, checked and themed site, ready to render.
 pub struct Prepared {
+    /// The files as read (for checks that point into them).
+    pub loaded: load::LoadedSite,
     pub site: Site,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
@@ -141,7 +143,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     match (site, theme) {
         (Some(site), Some(theme)) if errors.is_empty() => {
             warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-            Ok(Prepared { site, theme, warnings })
+            Ok(Prepared { loaded: loaded_site, site, theme, warnings })
         }
         _ => {
             // Rendering will not run, so report the bodies' problems now: all in one run.
@@ -203,11 +205,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     })
 }
 
-/// `verdict check`: everything `build` validates, writing nothing. Returns the warnings.
+/// `verdict check`: everything `build` validates, writing nothing, plus the
+/// editor warnings of [`check::warnings`]. Returns the warnings.
 pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
     let prepared = prepare(options)?;
     render(&prepared)?;
-    Ok(prepared.warnings)
+    let mut warnings = prepared.warnings;
+    warnings.extend(check::warnings::editor_warnings(&prepared.loaded, &prepared.site));
+    sort_diagnostics(&mut warnings);
+    Ok(warnings)
 }
 
 /// `verdict check --external`: validates like [`check`], then requests every

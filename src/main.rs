@@ -82,6 +82,9 @@ enum Command {
         /// With --external: reuse results younger than this many hours (0: always request).
         #[arg(long, value_name = "HOURS", default_value_t = 24)]
         cache_hours: u64,
+        /// Exit with status 1 when there are warnings (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -190,7 +193,7 @@ fn main() -> ExitCode {
             }
             Err(error) => scaffold_failure(&error),
         },
-        Command::Check { root, drafts, external: true, timeout, cache_hours } => {
+        Command::Check { root, drafts, external: true, timeout, cache_hours, deny_warnings } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
             let links = verdict::check::links::LinkCheckOptions {
                 timeout: std::time::Duration::from_secs(timeout.max(1)),
@@ -206,22 +209,35 @@ fn main() -> ExitCode {
             match result {
                 Ok((warnings, results)) => {
                     print_diagnostics(&warnings);
-                    report_links(&results)
+                    let links = report_links(&results);
+                    if deny_warnings && !warnings.is_empty() {
+                        let _ = writeln!(
+                            io::stderr().lock(),
+                            "error: {} warning(s), and --deny-warnings was given",
+                            warnings.len()
+                        );
+                        return ExitCode::from(1);
+                    }
+                    links
                 }
                 Err(error) => report_failure(&error, None),
             }
         }
-        Command::Check { root, drafts, .. } => {
+        Command::Check { root, drafts, deny_warnings, .. } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
             match verdict::check(&options) {
                 Ok(warnings) => {
                     print_diagnostics(&warnings);
-                    let _ = writeln!(
-                        io::stdout().lock(),
-                        "no errors ({} warning{})",
-                        warnings.len(),
-                        if warnings.len() == 1 { "" } else { "s" }
-                    );
+                    let plural = if warnings.len() == 1 { "" } else { "s" };
+                    if deny_warnings && !warnings.is_empty() {
+                        let _ = writeln!(
+                            io::stderr().lock(),
+                            "error: no errors, but {} warning{plural}, and --deny-warnings was given",
+                            warnings.len()
+                        );
+                        return ExitCode::from(1);
+                    }
+                    let _ = writeln!(io::stdout().lock(), "no errors ({} warning{plural})", warnings.len());
                     ExitCode::SUCCESS
                 }
                 Err(error) => report_failure(&error, None),

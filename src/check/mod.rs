@@ -3,3 +3,4 @@
 //! site cites (`check --external`).
 
 pub mod links;
+pub mod warnings;

@@ -39,9 +39,33 @@ pub fn visible_text(content: &str, is_html: bool) -> String {
         }
         match rest.find('>') {
             Some(close) => {
-                // Block-level tags separate words; inline ones do not, but a
-                // space is harmless either way once whitespace is collapsed.
-                text.push(' ');
+                // Block-level tags end a line (the archived copy is shown by
+                // paragraphs); any other tag separates words, which is
+                // harmless once whitespace is collapsed for matching.
+                let name: String = rest[1..close]
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let block = matches!(
+                    name.as_str(),
+                    "p" | "div"
+                        | "br"
+                        | "li"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "tr"
+                        | "section"
+                        | "article"
+                        | "blockquote"
+                        | "title"
+                );
+                text.push(if block { '\n' } else { ' ' });
                 rest = &rest[close + 1..];
             }
             None => {
@@ -75,9 +99,14 @@ fn decode_entities(text: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             "nbsp" => Some(' '),
-            "rsquo" | "lsquo" => Some('\''),
-            "ldquo" | "rdquo" => Some('"'),
-            "mdash" | "ndash" => Some('-'),
+            // Decoded faithfully (the copy is published and linked to with text
+            // fragments); matching normalises these anyway.
+            "rsquo" => Some('\u{2019}'),
+            "lsquo" => Some('\u{2018}'),
+            "ldquo" => Some('\u{201C}'),
+            "rdquo" => Some('\u{201D}'),
+            "mdash" => Some('\u{2014}'),
+            "ndash" => Some('\u{2013}'),
             "hellip" => Some('…'),
             _ => entity
                 .strip_prefix("#x")
@@ -150,6 +179,28 @@ pub fn closest_passage(visible: &str, quote: &str) -> Option<String> {
     (best_score > 0).then(|| words[best_start..best_start + width].join(" "))
 }
 
+/// The archived copy as paragraphs of plain text (for its published page).
+pub fn paragraphs(visible: &str) -> Vec<String> {
+    visible
+        .split('\n')
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// A text fragment (`#:~:text=`) that makes a browser scroll to and highlight
+/// `passage`: the whole passage when short, else its first and last words.
+pub fn text_fragment(passage: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let encode = |words: &[&str]| utf8_percent_encode(&words.join(" "), NON_ALPHANUMERIC).to_string();
+    let words: Vec<&str> = passage.split_whitespace().collect();
+    if words.len() <= 10 {
+        format!("#:~:text={}", encode(&words))
+    } else {
+        format!("#:~:text={},{}", encode(&words[..4]), encode(&words[words.len() - 4..]))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,8 +226,18 @@ mod tests {
         assert!(!contains_quote(&text, altered));
         assert_eq!(
             closest_passage(&visible, altered).as_deref(),
-            Some("\"our delegations reached a common understanding on the core terms\".")
+            Some("“our delegations reached a common understanding on the core terms”.")
         );
+    }
+
+    #[test]
+    fn text_fragments_are_encoded_and_shortened() {
+        assert_eq!(text_fragment("core terms, agreed-on"), "#:~:text=core%20terms%2C%20agreed%2Don");
+        assert_eq!(
+            text_fragment("one two three four five six seven eight nine ten eleven"),
+            "#:~:text=one%20two%20three%20four,eight%20nine%20ten%20eleven"
+        );
+        assert_eq!(paragraphs("  a  b \n\n c\n"), vec!["a b", "c"]);
     }
 
     #[test]

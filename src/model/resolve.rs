@@ -171,6 +171,7 @@ impl Registry {
             supports: Vec::new(),
             contradicts: Vec::new(),
             has_page: false,
+            archive_text: None,
         });
         self.inline_by_identity.insert(key, sources.len() - 1);
         Some(sources.len() - 1)
@@ -363,10 +364,12 @@ impl Registry {
                 self.inline_source(citation, title, sources)?
             }
         };
+        let mut passage = None;
         if let Some(quote) = citation.quote.as_deref().filter(|q| !q.trim().is_empty()) {
             let archive_file = citation.archive_file.as_ref().or(sources[source].archive_file.as_ref());
             if let Some(archive_file) = archive_file {
-                verify_quote(root, doc, &child(path, "quote"), quote, archive_file, &mut self.archives, problems);
+                passage =
+                    verify_quote(root, doc, &child(path, "quote"), quote, archive_file, &mut self.archives, problems);
             }
         }
         Some(Citation {
@@ -376,7 +379,14 @@ impl Registry {
             archive: citation.archive.clone(),
             quote: citation.quote.clone().filter(|q| !q.trim().is_empty()),
             note: citation.note.clone().filter(|n| !n.trim().is_empty()),
+            passage,
         })
+    }
+
+    /// The visible text of an archived copy (read once per build).
+    pub fn archive_text(&mut self, root: &Path, archive_file: &str) -> Option<Arc<str>> {
+        let copy = self.archives.entry(archive_file.to_string()).or_insert_with(|| read_archive(root, archive_file));
+        copy.as_ref().map(|(visible, _)| Arc::from(visible.as_str()))
     }
 }
 
@@ -453,8 +463,26 @@ pub(super) fn verify_quote(
     archive_file: &str,
     archives: &mut HashMap<String, Option<(String, String)>>,
     problems: &mut Vec<Diagnostic>,
-) {
-    let copy = archives.entry(archive_file.to_string()).or_insert_with(|| {
+) -> Option<String> {
+    let copy = archives.entry(archive_file.to_string()).or_insert_with(|| read_archive(root, archive_file));
+    // A missing or unreadable copy is reported by `check_archive_file`.
+    let (visible, normalized) = copy.as_ref()?;
+    if quotes::contains_quote(normalized, quote) {
+        // The passage as the copy writes it, for the link that highlights it.
+        return quotes::closest_passage(visible, quote);
+    }
+    let mut problem = doc.error_at_value(path, format!("quote not found in the archived copy content/{archive_file}"));
+    problem.help = Some(match quotes::closest_passage(visible, quote) {
+        Some(passage) => format!("the closest passage in the copy is: “{passage}”"),
+        None => "the archived copy has no passage like it".to_string(),
+    });
+    problems.push(problem);
+    None
+}
+
+/// Reads an archived copy: its visible text, and that text normalised for matching.
+fn read_archive(root: &Path, archive_file: &str) -> Option<(String, String)> {
+    {
         let relative = Path::new(archive_file);
         if relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return None;
@@ -467,18 +495,7 @@ pub(super) fn verify_quote(
         let visible = quotes::visible_text(&String::from_utf8_lossy(&bytes), is_html);
         let normalized = quotes::normalize(&visible);
         Some((visible, normalized))
-    });
-    // A missing or unreadable copy is reported by `check_archive_file`.
-    let Some((visible, normalized)) = copy else { return };
-    if quotes::contains_quote(normalized, quote) {
-        return;
     }
-    let mut problem = doc.error_at_value(path, format!("quote not found in the archived copy content/{archive_file}"));
-    problem.help = Some(match quotes::closest_passage(visible, quote) {
-        Some(passage) => format!("the closest passage in the copy is: “{passage}”"),
-        None => "the archived copy has no passage like it".to_string(),
-    });
-    problems.push(problem);
 }
 
 /// `archive_file` must name an existing file under `content/`.

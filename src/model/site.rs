@@ -113,6 +113,9 @@ pub struct Citation {
     pub archive: Option<WebUrl>,
     pub quote: Option<String>,
     pub note: Option<String>,
+    /// The passage of the source's archived copy the quote was verified
+    /// against (as the copy writes it), when the source has one.
+    pub passage: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,8 @@ pub struct Source {
     /// claim adds nothing, and one-off citations would otherwise outnumber
     /// every other page of a large site).
     pub has_page: bool,
+    /// The visible text of `archive_file`, published at `sources/SLUG/archive/`.
+    pub archive_text: Option<Arc<str>>,
 }
 
 /// Claims that cite a source at least this often give an inline source a page.
@@ -270,6 +275,7 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
                 supports: Vec::new(),
                 contradicts: Vec::new(),
                 has_page: true,
+                archive_text: None,
             });
         }
     }
@@ -281,6 +287,12 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
         let mut entities = Entities { speakers: &mut speakers, sources: &mut sources, topics: &mut topics };
         if let Some(claim) = registry.claim(&loaded.root, &scale, file, slug, &mut entities, &mut problems) {
             claims.push(claim);
+        }
+    }
+
+    for source in &mut sources {
+        if let Some(archive_file) = &source.archive_file {
+            source.archive_text = registry.archive_text(&loaded.root, archive_file);
         }
     }
 

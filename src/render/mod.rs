@@ -426,6 +426,16 @@ impl<'a> Renderer<'a> {
                 let description = page.description.clone().or_else(|| Some(markdown::plain_text(&page.body, 160)));
                 self.meta("page", &path, page.title.clone(), description)
             }
+            PageId::Archive(i) => {
+                let source = &site.sources[i];
+                let text = source.archive_text.as_deref().unwrap_or_default();
+                context.insert("source", self.source_view(i));
+                context.insert("archive_file", &source.archive_file);
+                context.insert("paragraphs", &crate::model::quotes::paragraphs(text));
+                let description =
+                    format!("The archived copy of {} that quotes on this site are checked against.", source.title);
+                self.meta("archive", &path, format!("Archived copy: {}", source.title), Some(description))
+            }
             PageId::NotFound => self.meta("404", &path, "Page not found".into(), None),
         };
         context.insert("page", &meta);
@@ -451,7 +461,8 @@ impl<'a> Renderer<'a> {
         let sitemap = || {
             let sitemap_pages: Vec<(String, Option<String>)> = pages
                 .iter()
-                .filter(|id| **id != PageId::NotFound)
+                // Archived copies are other people's texts, kept for checking: not for search engines.
+                .filter(|id| !matches!(id, PageId::NotFound | PageId::Archive(_)))
                 .map(|&id| {
                     let lastmod = match id {
                         PageId::Claim(i) => {

@@ -22,6 +22,8 @@ pub enum PageId {
     SourceList(usize),
     Source(usize, usize),
     Page(usize),
+    /// The published archived copy of a source (`sources/SLUG/archive/`).
+    Archive(usize),
     NotFound,
 }
 
@@ -44,6 +46,7 @@ impl PageId {
             PageId::SourceList(_) => "sources.html",
             PageId::Source(..) => "source.html",
             PageId::Page(_) => "page.html",
+            PageId::Archive(_) => "archive.html",
             PageId::NotFound => "404.html",
         }
     }
@@ -63,6 +66,7 @@ impl PageId {
             PageId::SourceList(n) => paged_path("sources/", n),
             PageId::Source(i, n) => paged_path(&source_path(&site.sources[i]), n),
             PageId::Page(i) => page_path(&site.pages[i]),
+            PageId::Archive(i) => format!("{}archive/", source_path(&site.sources[i])),
             PageId::NotFound => "404.html".into(),
         }
     }
@@ -97,5 +101,8 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
         pages.extend((1..=page_count(source.supports.len() + source.contradicts.len())).map(|n| PageId::Source(i, n)));
     }
     pages.extend((0..site.pages.len()).map(PageId::Page));
+    pages.extend(
+        site.sources.iter().enumerate().filter(|(_, s)| s.archive_text.is_some()).map(|(i, _)| PageId::Archive(i)),
+    );
     pages
 }

@@ -251,14 +251,31 @@ pub struct CitationView {
     pub archive: Option<String>,
     pub quote: Option<String>,
     pub note: Option<String>,
+    /// The quote was found in the source's archived copy.
+    pub verified: bool,
+    /// A link that opens the quoted passage highlighted (a `#:~:text=` text
+    /// fragment): on the source itself when it has a URL, else on the
+    /// archived copy the site publishes.
+    pub passage_url: Option<String>,
 }
 
 impl CitationView {
     pub fn new(site: &Site, urls: &Urls, citation: &Citation) -> Self {
         let source = &site.sources[citation.source];
+        let link = citation.url.as_ref().or(source.url.as_ref()).map(ToString::to_string);
+        let passage_url = citation.passage.as_deref().and_then(|passage| {
+            let fragment = crate::model::quotes::text_fragment(passage);
+            match (&link, &source.archive_text) {
+                (Some(link), _) => Some(format!("{}{fragment}", link.split('#').next().unwrap_or(link))),
+                (None, Some(_)) => Some(format!("{}{fragment}", urls.url(&format!("{}archive/", source_path(source))))),
+                (None, None) => None,
+            }
+        });
         CitationView {
+            verified: citation.passage.is_some(),
+            passage_url,
             source: SourceRef::new(urls, source),
-            link: citation.url.as_ref().or(source.url.as_ref()).map(ToString::to_string),
+            link,
             date: citation.date.or(source.date).map(Into::into),
             archive: citation.archive.as_ref().or(source.archive.as_ref()).map(ToString::to_string),
             quote: citation.quote.clone(),

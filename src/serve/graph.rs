@@ -150,6 +150,8 @@ fn claim_page_fingerprint(claim: &Claim, card: u64, sources: &[u64]) -> u64 {
     hasher.write_u64(card);
     for citation in claim.supporting.iter().chain(&claim.contradicting) {
         hasher.write_u64(sources[citation.source]);
+        // The verified passage depends on the archived copy as well as on the claim.
+        citation.passage.hash(&mut hasher);
     }
     hasher.finish()
 }
@@ -218,6 +220,8 @@ pub struct Snapshot {
     lists: FxMap<ListKey, List>,
     /// Free pages by slug.
     pages: FxMap<String, u64>,
+    /// Published archived copies, by source slug.
+    archives: FxMap<String, u64>,
 }
 
 impl Snapshot {
@@ -244,7 +248,13 @@ impl Snapshot {
             .iter()
             .map(|p| (p.slug.clone(), hash_of((&p.title, p.menu, &p.description, &*p.body))))
             .collect();
-        Snapshot { globals: globals_fingerprint(site), claims, lists: lists(site, &cards, &sources), pages }
+        let archives = site
+            .sources
+            .iter()
+            .zip(&sources)
+            .filter_map(|(s, print)| s.archive_text.as_ref().map(|text| (s.slug.clone(), hash_of((print, &**text)))))
+            .collect();
+        Snapshot { globals: globals_fingerprint(site), claims, lists: lists(site, &cards, &sources), pages, archives }
     }
 }
 
@@ -363,6 +373,9 @@ pub fn removed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
     for slug in old.pages.keys().filter(|slug| !new.pages.contains_key(*slug)) {
         removed.push(format!("{slug}/index.html"));
     }
+    for slug in old.archives.keys().filter(|slug| !new.archives.contains_key(*slug)) {
+        removed.push(format!("sources/{slug}/archive/index.html"));
+    }
     removed.sort();
     removed
 }
@@ -419,6 +432,12 @@ pub fn plan(old: &Snapshot, new: &Site, changed_files: &HashSet<PathBuf>) -> (Pl
     for (i, page) in new.pages.iter().enumerate() {
         if old.pages.get(&page.slug) != snapshot.pages.get(&page.slug) {
             render.insert(PageId::Page(i));
+        }
+    }
+    // Archived copies.
+    for (i, source) in new.sources.iter().enumerate() {
+        if source.archive_text.is_some() && old.archives.get(&source.slug) != snapshot.archives.get(&source.slug) {
+            render.insert(PageId::Archive(i));
         }
     }
     (Plan { render: render.into_iter().collect(), remove, full: false }, snapshot)

@@ -1,0 +1,113 @@
+//! The warnings a careful editor wants before publishing: things that are not
+//! wrong enough to stop a build, but weaken a fact check or the site.
+//!
+//! - a `claim` (ClaimReview `claimReviewed`) longer than 75 characters, which
+//!   fact-check aggregators cut;
+//! - a fact check whose sources all come from one publisher;
+//! - a citation with neither a URL nor a quote (nothing a reader can check);
+//! - a speaker file no claim uses;
+//! - a missing transparency page that the fact-checkers' codes of principles
+//!   expect (methodology, corrections policy, about and funding).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{display_path, LoadedSite};
+use crate::model::Site;
+
+/// Fact-check aggregators (Google's ClaimReview display among them) cut
+/// `claimReviewed` after this many characters.
+pub const CLAIM_REVIEWED_MAX: usize = 75;
+
+/// The transparency pages looked for: (what, slug fragments that count, suggested file).
+const TRANSPARENCY_PAGES: [(&str, &[&str], &str); 3] = [
+    ("methodology", &["methodology", "method"], "content/pages/methodology.md"),
+    ("corrections policy", &["correction"], "content/pages/corrections-policy.md"),
+    ("about and funding", &["about", "funding", "ownership"], "content/pages/about.md"),
+];
+
+/// Every editor warning of a site that built without errors.
+pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let sources: HashMap<&str, (Option<&str>, bool)> = site
+        .sources
+        .iter()
+        .filter(|s| s.file.is_some())
+        .map(|s| (s.slug.as_str(), (s.publisher.as_deref(), s.url.is_some())))
+        .collect();
+
+    for file in &loaded.claims {
+        let (front, doc) = (&file.front, &file.doc);
+        let length = front.claim.chars().count();
+        if length > CLAIM_REVIEWED_MAX {
+            warnings.push(
+                doc.error_at_value("claim", format!("`claim` is {length} characters: fact-check aggregators cut claimReviewed after {CLAIM_REVIEWED_MAX}"))
+                    .with_help("keep the statement's essential words (cut with …) and put a longer headline in `title`")
+                    .warning(),
+            );
+        }
+        let mut publishers: Vec<Option<&str>> = Vec::new();
+        for (list, citations) in [("supporting", &front.supporting), ("contradicting", &front.contradicting)] {
+            for (i, citation) in citations.iter().enumerate() {
+                let (publisher, source_has_url) = match &citation.source {
+                    Some(slug) => sources.get(slug.trim()).copied().unwrap_or((None, false)),
+                    None => (citation.publisher.as_deref(), false),
+                };
+                publishers.push(publisher);
+                let has_quote = citation.quote.as_deref().is_some_and(|q| !q.trim().is_empty());
+                if citation.url.is_none() && !source_has_url && !has_quote {
+                    warnings.push(
+                        doc.error_at_value(
+                            &format!("{list}[{i}]"),
+                            "this citation has neither a URL nor a quote: readers cannot check it",
+                        )
+                        .with_help("add the `url` of the source, or `quote` the passage that supports the verdict")
+                        .warning(),
+                    );
+                }
+            }
+        }
+        let named: BTreeSet<&str> = publishers.iter().flatten().copied().collect();
+        if !publishers.is_empty() && publishers.iter().all(Option::is_some) && named.len() == 1 {
+            let publisher = named.iter().next().copied().unwrap_or_default();
+            let key = if front.supporting.is_empty() { "contradicting" } else { "supporting" };
+            warnings.push(
+                doc.error_at_key(key, format!("every source of this fact check is from one publisher ({publisher})"))
+                    .with_help("corroborate with a source from another publisher")
+                    .warning(),
+            );
+        }
+    }
+
+    for file in &loaded.speakers {
+        let used = site
+            .speakers
+            .iter()
+            .any(|s| s.file.as_deref() == Some(file.relative_path.as_path()) && !s.claims.is_empty());
+        if !used {
+            warnings.push(
+                file.doc
+                    .error_at_value("name", format!("no claim uses the speaker `{}`", file.slug))
+                    .with_help(format!("name them in a claim with `speaker: {}`, or delete the file", file.slug))
+                    .warning(),
+            );
+        }
+    }
+
+    for (what, fragments, suggestion) in TRANSPARENCY_PAGES {
+        let found = site.pages.iter().any(|page| fragments.iter().any(|f| page.slug.contains(f)));
+        if !found {
+            let looked_for = fragments.iter().map(|f| format!("`*{f}*`")).collect::<Vec<_>>().join(" or ");
+            warnings.push(
+                Diagnostic::file_error(
+                    display_path(&site.root, Path::new("content/pages")),
+                    format!("no {what} page: the fact-checkers' codes of principles expect one"),
+                )
+                .with_help(format!("looked for a page whose slug contains {looked_for}; add {suggestion}"))
+                .warning(),
+            );
+        }
+    }
+    warnings
+}
