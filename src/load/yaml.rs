@@ -96,16 +96,19 @@ impl Document {
             if let ProblemKind::Missing(field) = &problem.kind {
                 let path = child(&problem.path, field);
                 // A required key we removed ourselves was already reported as
-                // invalid: put a stand-in there and carry on checking the rest.
-                if removed.contains(&path) && !placeholders.contains(&path) {
+                // invalid; a key that is simply missing is reported now.
+                if !removed.contains(&path) {
+                    problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
+                }
+                // Either way, put a stand-in there and carry on checking the rest
+                // of the file; later checks skip the stand-in (it is "reported").
+                if !placeholders.contains(&path) && problems.len() < MAX_PROBLEMS_PER_DOCUMENT {
                     if let Some(next) = with_placeholder::<T>(&mut value, &problem.path, field) {
-                        placeholders.insert(path);
+                        placeholders.insert(path.clone());
+                        removed.insert(path);
                         text = next;
                         continue;
                     }
-                }
-                if !removed.contains(&path) {
-                    problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
                 }
                 return (None, problems);
             }
