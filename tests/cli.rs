@@ -156,6 +156,16 @@ fn new_claim_writes_a_stub_and_refuses_to_overwrite() {
     {
         assert!(stub.contains(key), "stub lacks {key}:\n{stub}");
     }
+    // The stubs (a draft claim, a speaker, a source) build cleanly, and with
+    // --drafts the claim is published.
+    assert_eq!(site.cli(&["new", "speaker", "fresh-speaker"]).code, 0);
+    assert_eq!(site.cli(&["new", "source", "fresh-source"]).code, 0);
+    let run = site.cli(&["build"]);
+    assert_eq!(run.code, 0, "stubs do not build: {}", run.stderr);
+    assert!(!site.public().join("claims/fresh-claim/index.html").exists(), "a stub is a draft");
+    let run = site.cli(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("claims/fresh-claim/index.html").exists());
     fs::write(site.path("content/claims/fresh-claim.md"), "edited").unwrap();
     let run = site.cli(&["new", "claim", "fresh-claim"]);
     assert_ne!(run.code, 0, "overwrote an existing claim");
