@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod jsonld;
 pub mod markdown;
+pub mod opendata;
 pub mod pages;
 pub mod theme;
 pub mod views;
@@ -486,6 +487,8 @@ impl<'a> Renderer<'a> {
             Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
             Output { path: "search-index.json".into(), bytes: search.into_bytes() },
             Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
+            Output { path: "claims.json".into(), bytes: opendata::claims_json(site, &self.urls).into_bytes() },
+            Output { path: "claims.csv".into(), bytes: opendata::claims_csv(site, &self.urls).into_bytes() },
         ];
         for (name, asset) in &self.theme.assets {
             outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });

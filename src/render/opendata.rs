@@ -1,0 +1,90 @@
+//! Open data for researchers and fact-check aggregators: `claims.json`, every
+//! published fact check as a ClaimReview in a schema.org `DataFeed` (the same
+//! objects as the pages' JSON-LD), and `claims.csv`, one row per claim.
+
+use serde_json::{json, Value};
+
+use super::jsonld::claim_review;
+use super::views::{claim_path, Urls};
+use crate::model::Site;
+
+/// `claims.json`.
+pub fn claims_json(site: &Site, urls: &Urls) -> String {
+    let elements: Vec<Value> = site.claims.iter().map(|claim| claim_review(site, urls, claim)).collect();
+    let feed = json!({
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": format!("{}: fact checks", site.config.title),
+        "url": urls.permalink("claims.json"),
+        "dateModified": site.claims.iter().map(|c| c.modified().unwrap_or(c.published).max(c.published)).max().map(|d| d.to_string()),
+        "dataFeedElement": elements,
+    });
+    serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n"
+}
+
+/// The columns of `claims.csv`.
+pub const CSV_COLUMNS: [&str; 11] = [
+    "slug",
+    "url",
+    "claim",
+    "speaker",
+    "verdict",
+    "rating",
+    "published",
+    "updated",
+    "topics",
+    "supporting",
+    "contradicting",
+];
+
+/// One CSV field, quoted as RFC 4180 says. A field a spreadsheet would run as
+/// a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`, as OWASP advises
+/// for CSV built from content.
+fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// `claims.csv`.
+pub fn claims_csv(site: &Site, urls: &Urls) -> String {
+    let mut csv = CSV_COLUMNS.join(",");
+    csv.push_str("\r\n");
+    for claim in &site.claims {
+        let verdict = &site.scale.verdicts[claim.verdict];
+        let topics: Vec<&str> = claim.topics.iter().map(|&t| site.topics[t].name.as_str()).collect();
+        let row = [
+            claim.slug.clone(),
+            urls.permalink(&claim_path(claim)),
+            claim.claim.clone(),
+            site.speakers[claim.speaker].name.clone(),
+            verdict.key.clone(),
+            verdict.rating.map(|r| r.to_string()).unwrap_or_default(),
+            claim.published.to_string(),
+            claim.modified().map(|d| d.to_string()).unwrap_or_default(),
+            topics.join("; "),
+            claim.supporting.len().to_string(),
+            claim.contradicting.len().to_string(),
+        ];
+        csv.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}
