@@ -96,6 +96,68 @@ pub fn atom_feed(site: &Site, urls: &Urls) -> String {
     xml
 }
 
+/// Every correction of the site, newest first: (claim index, correction index).
+pub fn corrections(site: &Site) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = site
+        .claims
+        .iter()
+        .enumerate()
+        .flat_map(|(c, claim)| (0..claim.corrections.len()).map(move |k| (c, k)))
+        .collect();
+    all.sort_by(|a, b| {
+        let date = |(c, k): &(usize, usize)| site.claims[*c].corrections[*k].date;
+        date(b).cmp(&date(a)).then(a.cmp(b))
+    });
+    all
+}
+
+/// The Atom feed of corrections (`corrections/feed.xml`).
+pub fn corrections_feed(site: &Site, urls: &Urls) -> String {
+    let all = corrections(site);
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
+    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&format!("{}: corrections", site.config.title)));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&urls.permalink("corrections/feed.xml"))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&urls.permalink("corrections/"))
+    );
+    let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&urls.permalink("corrections/")));
+    let updated = all.first().map(|&(c, k)| site.claims[c].corrections[k].date);
+    let _ = writeln!(
+        xml,
+        "  <updated>{}</updated>",
+        updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339())
+    );
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.organization.name));
+    for (c, k) in all.into_iter().take(FEED_ENTRIES) {
+        let claim = &site.claims[c];
+        let correction = &claim.corrections[k];
+        let link = urls.permalink(&claim_path(claim));
+        xml.push_str("  <entry>\n");
+        let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&format!("Correction: {}", claim.title)));
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&format!("{link}#corrections"))
+        );
+        // Corrections are listed newest first in the claim; the id counts from the oldest, so it never changes.
+        let _ =
+            writeln!(xml, "    <id>{}</id>", xml_escape(&format!("{link}#correction-{}", claim.corrections.len() - k)));
+        let _ = writeln!(xml, "    <updated>{}</updated>", correction.date.rfc3339());
+        let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(&correction.note));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
 /// `sitemap.xml` for every HTML page given as (output path, last modification).
 pub fn sitemap(urls: &Urls, pages: &[(String, Option<String>)]) -> String {
     let mut xml = String::from(

@@ -78,6 +78,8 @@ struct SiteView<'a> {
     topics_url: String,
     sources_url: String,
     feed_url: String,
+    corrections_url: String,
+    corrections_feed_url: String,
     search_index_url: String,
     generator: &'static str,
 }
@@ -98,6 +100,14 @@ struct ScaleEntry<'a> {
     text_color: &'a str,
     description: &'a str,
     url: String,
+}
+
+/// One entry of the corrections page.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    date: DateView,
+    note: String,
+    claim: &'a ClaimCard,
 }
 
 #[derive(Serialize)]
@@ -166,6 +176,8 @@ impl<'a> Renderer<'a> {
             topics_url: urls.url("topics/"),
             sources_url: urls.url("sources/"),
             feed_url: urls.url("feed.xml"),
+            corrections_url: urls.url("corrections/"),
+            corrections_feed_url: urls.url("corrections/feed.xml"),
             search_index_url: urls.url("search-index.json"),
             generator: concat!("verdict ", env!("CARGO_PKG_VERSION")),
         };
@@ -437,6 +449,28 @@ impl<'a> Renderer<'a> {
                     format!("The archived copy of {} that quotes on this site are checked against.", source.title);
                 self.meta("archive", &path, format!("Archived copy: {}", source.title), Some(description))
             }
+            PageId::Corrections(n) => {
+                let all = feeds::corrections(site);
+                let entries: Vec<CorrectionEntry> = page_slice(&all, n)
+                    .iter()
+                    .map(|&(c, k)| {
+                        let correction = &site.claims[c].corrections[k];
+                        CorrectionEntry {
+                            date: correction.date.into(),
+                            note: correction.note.clone(),
+                            claim: self.card(c),
+                        }
+                    })
+                    .collect();
+                context.insert("corrections", &entries);
+                context.insert("pagination", &Pagination::new(&self.urls, "corrections/", n, all.len()));
+                context.insert("corrections_feed_url", &self.urls.url("corrections/feed.xml"));
+                let description = format!(
+                    "Every correction {} has made to its fact checks, newest first.",
+                    site.config.organization.name
+                );
+                self.meta("corrections", &path, numbered("Corrections", n), Some(description))
+            }
             PageId::NotFound => self.meta("404", &path, "Page not found".into(), None),
         };
         context.insert("page", &meta);
@@ -488,6 +522,10 @@ impl<'a> Renderer<'a> {
             Output { path: "search-index.json".into(), bytes: search.into_bytes() },
             Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
             Output { path: "claims.json".into(), bytes: opendata::claims_json(site, &self.urls).into_bytes() },
+            Output {
+                path: "corrections/feed.xml".into(),
+                bytes: feeds::corrections_feed(site, &self.urls).into_bytes(),
+            },
             Output { path: "claims.csv".into(), bytes: opendata::claims_csv(site, &self.urls).into_bytes() },
         ];
         for (name, asset) in &self.theme.assets {

@@ -24,6 +24,8 @@ pub enum PageId {
     Page(usize),
     /// The published archived copy of a source (`sources/SLUG/archive/`).
     Archive(usize),
+    /// Every correction of the site, newest first.
+    Corrections(usize),
     NotFound,
 }
 
@@ -47,6 +49,7 @@ impl PageId {
             PageId::Source(..) => "source.html",
             PageId::Page(_) => "page.html",
             PageId::Archive(_) => "archive.html",
+            PageId::Corrections(_) => "corrections.html",
             PageId::NotFound => "404.html",
         }
     }
@@ -67,6 +70,7 @@ impl PageId {
             PageId::Source(i, n) => paged_path(&source_path(&site.sources[i]), n),
             PageId::Page(i) => page_path(&site.pages[i]),
             PageId::Archive(i) => format!("{}archive/", source_path(&site.sources[i])),
+            PageId::Corrections(n) => paged_path("corrections/", n),
             PageId::NotFound => "404.html".into(),
         }
     }
@@ -101,6 +105,8 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
         pages.extend((1..=page_count(source.supports.len() + source.contradicts.len())).map(|n| PageId::Source(i, n)));
     }
     pages.extend((0..site.pages.len()).map(PageId::Page));
+    let corrections: usize = site.claims.iter().map(|c| c.corrections.len()).sum();
+    pages.extend((1..=page_count(corrections)).map(PageId::Corrections));
     pages.extend(
         site.sources.iter().enumerate().filter(|(_, s)| s.archive_text.is_some()).map(|(i, _)| PageId::Archive(i)),
     );

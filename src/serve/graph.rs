@@ -179,6 +179,7 @@ enum ListKey {
     TopicIndex,
     SourceIndex,
     VerdictIndex,
+    Corrections,
     Speaker(String),
     Verdict(String),
     Topic(String),
@@ -195,6 +196,7 @@ impl ListKey {
             ListKey::TopicIndex => "topics/".into(),
             ListKey::SourceIndex => "sources/".into(),
             ListKey::VerdictIndex => "verdicts/".into(),
+            ListKey::Corrections => "corrections/".into(),
             ListKey::Speaker(slug) => format!("speakers/{slug}/"),
             ListKey::Verdict(key) => format!("verdicts/{key}/"),
             ListKey::Topic(slug) => format!("topics/{slug}/"),
@@ -308,6 +310,17 @@ fn lists(site: &Site, cards: &[u64], sources: &[u64]) -> FxMap<ListKey, List> {
         .map(|(v, n)| (hash_of(&v.key), hash_of((&v.label, &v.color, &v.description, n))))
         .collect();
     lists.insert(ListKey::VerdictIndex, List { header: 0, entries: verdict_entries, per_page: usize::MAX });
+    let corrections = crate::render::feeds::corrections(site)
+        .into_iter()
+        .map(|(c, k)| {
+            let correction = &site.claims[c].corrections[k];
+            (
+                hash_of((&site.claims[c].slug, site.claims[c].corrections.len() - k)),
+                hash_of((correction.date, &correction.note, cards[c])),
+            )
+        })
+        .collect();
+    lists.insert(ListKey::Corrections, list(0, corrections));
 
     for speaker in &site.speakers {
         let entries = claim_entries(&mut speaker.claims.iter().copied());
@@ -415,6 +428,7 @@ pub fn plan(old: &Snapshot, new: &Site, changed_files: &HashSet<PathBuf>) -> (Pl
             let id = match key {
                 ListKey::Home => PageId::Home,
                 ListKey::VerdictIndex => PageId::VerdictList,
+                ListKey::Corrections => PageId::Corrections(n),
                 ListKey::Claims => PageId::ClaimList(n),
                 ListKey::SpeakerIndex => PageId::SpeakerList(n),
                 ListKey::TopicIndex => PageId::TopicList(n),
