@@ -283,3 +283,24 @@ fn the_golden_file_check_fails_on_missing_and_changed_outputs() {
         assert!(changed.is_err(), "a changed output must fail the check");
     }
 }
+
+/// Scorecards are SVG bar charts drawn at build time, in the scale's colours,
+/// with a title and a description that read out every count.
+#[test]
+fn scorecards_are_svg_charts_with_text_equivalents() {
+    let site = TestSite::with_config(&[
+        ("content/claims/a.md", &claim("Ann Lee", "true", "2025-01-01", "")),
+        ("content/claims/b.md", &claim("Ann Lee", "false", "2025-01-02", "")),
+        ("content/claims/c.md", &claim("Ann Lee", "false", "2025-01-03", "")),
+    ]);
+    let outputs = site.build();
+    let speaker = &outputs["speakers/ann-lee/index.html"];
+    let svg_start = speaker.find("<svg class=\"scorecard-chart\"").expect("an SVG scorecard");
+    let svg = &speaker[svg_start..speaker[svg_start..].find("</svg>").unwrap() + svg_start];
+    assert!(svg.contains("role=\"img\""), "{svg}");
+    assert!(svg.contains("<desc id=\"speaker-scorecard-desc\">True: 1 (33.3%); Mostly true: 0 (0%);"), "{svg}");
+    assert!(svg.contains("False: 2 (66.7%)"), "{svg}");
+    assert!(svg.contains("fill=\"#1d6b36\"") && svg.contains("fill=\"#a11d2b\""), "the scale's colours: {svg}");
+    assert!(!speaker.contains("<script"), "no JavaScript");
+    assert!(outputs["index.html"].contains("<title id=\"site-scorecard-title\">All 3 fact checks by verdict</title>"));
+}

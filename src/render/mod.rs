@@ -267,7 +267,10 @@ impl<'a> Renderer<'a> {
             PageId::Home => {
                 let latest: Vec<usize> = (0..site.claims.len().min(HOME_CLAIMS)).collect();
                 context.insert("claims", &self.cards(&latest));
-                context.insert("breakdown", &breakdown(site, &self.urls, &site.verdict_counts));
+                let rows = breakdown(site, &self.urls, &site.verdict_counts);
+                let title = format!("All {} fact checks by verdict", site.claims.len());
+                context.insert("breakdown_svg", &scorecard_svg(&rows, &title, "site-scorecard"));
+                context.insert("breakdown", &rows);
                 context.insert("total", &site.claims.len());
                 let description = site.config.description.clone();
                 self.meta("home", &path, site.config.title.clone(), description)
@@ -331,7 +334,10 @@ impl<'a> Renderer<'a> {
             PageId::Speaker(i, n) => {
                 let speaker = &site.speakers[i];
                 let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut problems);
-                context.insert("speaker", self.speaker_view(i));
+                let view = self.speaker_view(i);
+                let title = format!("{}: {} statement(s) checked, by verdict", speaker.name, speaker.claims.len());
+                context.insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard"));
+                context.insert("speaker", view);
                 context.insert("bio", &bio);
                 context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
                 context.insert(
