@@ -21,6 +21,11 @@ fn main() {
         let _ = verdict::serve::graph::plan(&snapshot, &site, &Default::default());
         println!("plan (snapshot included): {:?}", t.elapsed());
         let t = Instant::now();
+        let urls = verdict::render::views::Urls::new(&site);
+        let files = verdict::render::search::search_outputs(&site, &urls);
+        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+        println!("search index: {:?} ({} files, {} KB)", t.elapsed(), files.len(), bytes / 1024);
+        let t = Instant::now();
         drop(site);
         println!("drop: {:?}", t.elapsed());
     }

@@ -54,7 +54,8 @@ fn html(rebuild: &Rebuild) -> BTreeSet<&str> {
 
 /// The in-memory outputs equal what `verdict build` writes for the same site
 /// (ignoring the base URL, which serve points at itself).
-fn assert_matches_full_build(site: &TestSite, preview: &Preview) {
+fn assert_matches_full_build(site: &TestSite, preview: &mut Preview) {
+    preview.refresh_generated_files();
     let options = verdict::BuildOptions { base_url: Some(BASE.into()), ..site.options() };
     let built = site.build_with(options);
     let outputs = preview.outputs();
@@ -90,7 +91,7 @@ fn editing_a_body_re_renders_only_that_claim_page() {
     assert_eq!(html(&rebuild), BTreeSet::from(["claims/a2/index.html"]));
     assert_eq!(rebuild.pages, 1);
     assert!(rebuild.patched, "an edited claim is patched into the site in memory");
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -114,7 +115,7 @@ fn editing_a_summary_re_renders_the_lists_that_show_its_card() {
         "sources/report/index.html",
     ]);
     assert_eq!(html(&rebuild), expected);
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -140,7 +141,7 @@ fn changing_a_verdict_re_renders_both_verdict_lists_and_the_scorecards() {
         "sources/report/index.html",
     ]);
     assert_eq!(html(&rebuild), expected);
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -165,14 +166,14 @@ fn a_new_claim_and_a_deleted_claim() {
         assert!(html(&rebuild).contains(page), "{page} not rendered: {:?}", rebuild.written);
     }
     assert!(!html(&rebuild).contains("claims/a1/index.html"), "unrelated claim pages are untouched");
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 
     let rebuild = change(&site, &mut preview, "content/claims/c1.md", None);
     assert_eq!(
         rebuild.removed.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         BTreeSet::from(["claims/c1/index.html", "speakers/carol-diaz/index.html", "topics/transport/index.html"])
     );
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -195,7 +196,7 @@ fn editing_a_speaker_re_renders_their_claims_and_the_cards_that_name_them() {
     {
         assert!(!pages.contains(page), "{page} rendered needlessly");
     }
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -210,7 +211,7 @@ fn a_menu_change_re_renders_every_page() {
         Some("---\ntitle: About the desk\nmenu: 1\n---\nAbout us.\n"),
     );
     assert_eq!(rebuild.pages, all);
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -250,7 +251,7 @@ fn inserting_a_claim_shifts_the_pages_after_it_only() {
     {
         assert!(pages.contains(page), "{page} not rendered: {pages:?}");
     }
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -274,7 +275,7 @@ fn a_broken_file_keeps_the_last_good_site_and_reports_the_problem() {
         Some(&claim_file("ann", "true", "2025-01-03", "S1", "Budget", "Fixed body.")),
     );
     assert!(html(&rebuild).contains("claims/a1/index.html"));
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -309,7 +310,7 @@ fn a_site_yaml_change_re_renders_every_page() {
     assert!(String::from_utf8(preview.outputs().read().unwrap()["index.html"].to_vec())
         .unwrap()
         .contains("Renamed Checks"));
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }
 
 #[test]
@@ -321,5 +322,5 @@ fn a_template_override_re_renders_and_is_used() {
     assert!(rebuild.pages > 0);
     let about = String::from_utf8(preview.outputs().read().unwrap()["about/index.html"].to_vec()).unwrap();
     assert!(about.contains("<p>Custom: About</p>"), "{about}");
-    assert_matches_full_build(&site, &preview);
+    assert_matches_full_build(&site, &mut preview);
 }

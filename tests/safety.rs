@@ -83,10 +83,13 @@ fn no_markup_from_content_reaches_any_html_page() {
     for (path, text) in html {
         let lower = text.to_lowercase();
         assert!(!lower.contains("<script>alert"), "{path}: raw <script>alert");
+        // The only scripts: JSON-LD blocks and the theme's own search script.
+        let theme_script = lower.matches("<script src=\"/search.js?v=").count();
+        assert!(theme_script <= 1, "{path}: the search script twice");
         assert_eq!(
             lower.matches("<script").count(),
-            lower.matches("<script type=\"application/ld+json\">").count(),
-            "{path}: a script tag that is not JSON-LD"
+            lower.matches("<script type=\"application/ld+json\">").count() + theme_script,
+            "{path}: a script tag that is neither JSON-LD nor the theme's search script"
         );
         assert!(!lower.contains("<img src=x") && !lower.contains("<div onclick"), "{path}: raw HTML from a body");
         assert!(!text.contains("\"quotes\""), "{path}: unescaped double quotes from content");

@@ -13,6 +13,7 @@ pub mod jsonld;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -79,6 +80,7 @@ struct SiteView<'a> {
     sources_url: String,
     feed_url: String,
     corrections_url: String,
+    search_url: String,
     corrections_feed_url: String,
     search_index_url: String,
     generator: &'static str,
@@ -177,6 +179,7 @@ impl<'a> Renderer<'a> {
             sources_url: urls.url("sources/"),
             feed_url: urls.url("feed.xml"),
             corrections_url: urls.url("corrections/"),
+            search_url: urls.url("search/"),
             corrections_feed_url: urls.url("corrections/feed.xml"),
             search_index_url: urls.url("search-index.json"),
             generator: concat!("verdict ", env!("CARGO_PKG_VERSION")),
@@ -477,6 +480,15 @@ impl<'a> Renderer<'a> {
                 );
                 self.meta("corrections", &path, numbered("Corrections", n), Some(description))
             }
+            PageId::Search => {
+                context.insert("search_base", &self.urls.url("search/"));
+                self.meta(
+                    "search",
+                    &path,
+                    "Search".into(),
+                    Some(format!("Search the fact checks of {}.", site.config.title)),
+                )
+            }
             PageId::NotFound => self.meta("404", &path, "Page not found".into(), None),
         };
         context.insert("page", &meta);
@@ -534,6 +546,7 @@ impl<'a> Renderer<'a> {
             },
             Output { path: "claims.csv".into(), bytes: opendata::claims_csv(site, &self.urls).into_bytes() },
         ];
+        outputs.extend(search::search_outputs(site, &self.urls));
         for (name, asset) in &self.theme.assets {
             outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
         }

@@ -26,6 +26,8 @@ pub enum PageId {
     Archive(usize),
     /// Every correction of the site, newest first.
     Corrections(usize),
+    /// The search page.
+    Search,
     NotFound,
 }
 
@@ -50,6 +52,7 @@ impl PageId {
             PageId::Page(_) => "page.html",
             PageId::Archive(_) => "archive.html",
             PageId::Corrections(_) => "corrections.html",
+            PageId::Search => "search.html",
             PageId::NotFound => "404.html",
         }
     }
@@ -71,6 +74,7 @@ impl PageId {
             PageId::Page(i) => page_path(&site.pages[i]),
             PageId::Archive(i) => format!("{}archive/", source_path(&site.sources[i])),
             PageId::Corrections(n) => paged_path("corrections/", n),
+            PageId::Search => "search/".into(),
             PageId::NotFound => "404.html".into(),
         }
     }
@@ -86,7 +90,7 @@ impl PageId {
 
 /// Every page of the site, in a stable order.
 pub fn all_pages(site: &Site) -> Vec<PageId> {
-    let mut pages = vec![PageId::Home, PageId::VerdictList, PageId::NotFound];
+    let mut pages = vec![PageId::Home, PageId::VerdictList, PageId::Search, PageId::NotFound];
     pages.extend((1..=page_count(site.claims.len())).map(PageId::ClaimList));
     pages.extend((0..site.claims.len()).map(PageId::Claim));
     pages.extend((1..=page_count(site.speakers.len())).map(PageId::SpeakerList));

@@ -178,6 +178,8 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
                         rebuild_hub.send(LiveEvent::Reload { paths, all: false });
                     }
                     rebuild_report(ServeMessage::Rebuilt(rebuild));
+                    // After the tabs have their pages: feeds, sitemap, search index.
+                    preview.refresh_generated_files();
                 }
                 Outcome::Failed(problems) => {
                     rebuild_hub.send(LiveEvent::Error { text: problems_text(&problems) });

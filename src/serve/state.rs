@@ -88,6 +88,10 @@ pub struct Preview {
     /// Whether the last change left the site without problems (only then can
     /// the next claim edit be patched into `site`).
     clean: bool,
+    /// The feed, sitemap, search index and open data lag behind the pages.
+    generated_files_stale: bool,
+    /// The paths of those generated files (the search index's shards come and go).
+    generated_paths: HashSet<String>,
     outputs: Outputs,
 }
 
@@ -113,6 +117,8 @@ impl Preview {
             snapshot: Snapshot::default(),
             registry: None,
             clean: false,
+            generated_files_stale: false,
+            generated_paths: HashSet::new(),
             outputs: Arc::default(),
         };
         let started = Instant::now();
@@ -425,7 +431,15 @@ impl Preview {
         // claims that changed are not in the feed, they are unchanged.
         let lists_changed = full || !remove.is_empty() || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
         let feed_changed = pages.iter().any(|id| matches!(id, PageId::Claim(i) if *i < FEED_ENTRIES));
-        let extras = if lists_changed || feed_changed { renderer.extra_outputs(&all_pages(&site)) } else { Vec::new() };
+        // A full render writes them now (the outputs start empty); otherwise
+        // they are refreshed by `refresh_generated_files` once the pages are
+        // swapped in and tabs told: they are not what an open tab shows, and
+        // on a large site the search index alone takes a few hundred milliseconds.
+        let extras = if full { renderer.extra_outputs(&all_pages(&site)) } else { Vec::new() };
+        if full {
+            self.generated_paths = extras.iter().map(|o| o.path.clone()).collect();
+        }
+        self.generated_files_stale |= !full && (lists_changed || feed_changed);
         let statics = if full { static_outputs(&self.root) } else { Vec::new() };
         let page_count = rendered.len();
         let mut written = Vec::with_capacity(rendered.len() + extras.len());
@@ -461,6 +475,32 @@ impl Preview {
             patched: false,
             millis: started.elapsed().as_millis(),
         })
+    }
+
+    /// Brings the feed, sitemap, search index and open data up to date with the
+    /// pages, after a change that left them stale. Returns the paths written.
+    pub fn refresh_generated_files(&mut self) -> Vec<String> {
+        if !std::mem::take(&mut self.generated_files_stale) {
+            return Vec::new();
+        }
+        let (Some(site), Some(theme)) = (&self.site, &self.theme) else { return Vec::new() };
+        let renderer = Renderer::with_asset_versions(site, theme, false);
+        let extras = renderer.extra_outputs(&all_pages(site));
+        let paths: HashSet<String> = extras.iter().map(|o| o.path.clone()).collect();
+        let mut written = Vec::new();
+        if let Ok(mut outputs) = self.outputs.write() {
+            for gone in self.generated_paths.difference(&paths) {
+                outputs.remove(gone);
+            }
+            for output in extras {
+                if outputs.get(&output.path).is_none_or(|old| **old != output.bytes) {
+                    written.push(output.path.clone());
+                    outputs.insert(output.path, Arc::new(output.bytes));
+                }
+            }
+        }
+        self.generated_paths = paths;
+        written
     }
 
     /// Theme assets or static files changed: copy them, render nothing.

@@ -78,7 +78,7 @@ test("every internal link of the site built under a sub-path resolves", async ()
 
 test("the default theme has no serious or critical axe-core violation", async () => {
   const axe = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
-  const pages = ["", "claims/rubio-whats-left-not-insurmountable/", "speakers/donald-trump/", "verdicts/", "verdicts/false/", "sources/", "corrections/"];
+  const pages = ["", "claims/rubio-whats-left-not-insurmountable/", "speakers/donald-trump/", "search/", "verdicts/", "verdicts/false/", "sources/", "corrections/"];
   const problems = [];
   for (const width of [1280, 390]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
