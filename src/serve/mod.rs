@@ -63,6 +63,10 @@ const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
 /// editor's write-to-temp-then-rename is one burst).
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
+/// How long the site must stay unchanged before the generated files (feed,
+/// sitemap, search index, open data) are refreshed.
+const REFRESH_AFTER_IDLE: Duration = Duration::from_millis(300);
+
 /// Binds the listening socket, moving to the next free port if the default is taken.
 fn bind(options: &ServeOptions, report: &dyn Fn(ServeMessage)) -> Result<TcpListener, BuildError> {
     let in_use = |port: u16| format!("{}:{port} is already in use", options.bind);
@@ -157,7 +161,26 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     let rebuild_report = std::sync::Arc::clone(&report);
     let rebuild_root = root.clone();
     std::thread::spawn(move || {
-        while let Ok(mut paths) = changed.recv() {
+        let mut generated_stale = false;
+        loop {
+            // The feed, sitemap, search index and open data are refreshed when the
+            // author pauses, so that they never delay the next save's preview.
+            let mut paths = if generated_stale {
+                match changed.recv_timeout(REFRESH_AFTER_IDLE) {
+                    Ok(paths) => paths,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        preview.refresh_generated_files();
+                        generated_stale = false;
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match changed.recv() {
+                    Ok(paths) => paths,
+                    Err(_) => break,
+                }
+            };
             // Take every change that arrived meanwhile: one rebuild for all of them.
             while let Ok(more) = changed.try_recv() {
                 paths.extend(more);
@@ -178,8 +201,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
                         rebuild_hub.send(LiveEvent::Reload { paths, all: false });
                     }
                     rebuild_report(ServeMessage::Rebuilt(rebuild));
-                    // After the tabs have their pages: feeds, sitemap, search index.
-                    preview.refresh_generated_files();
+                    generated_stale = true;
                 }
                 Outcome::Failed(problems) => {
                     rebuild_hub.send(LiveEvent::Error { text: problems_text(&problems) });
