@@ -52,6 +52,7 @@ const bodyEdits = [];
 const summaryEdits = [];
 for (let i = 0; i < edits; i++) {
   if (i === 10) memory.after10 = rss(server.pid);
+  if (i > 0 && i % 50 === 0) console.log(`  RSS after ${i} edits: ${rss(server.pid).toFixed(0)} MB`);
   if (pause > 0) await new Promise((ok) => setTimeout(ok, pause));
   if (i % 2 === 0) {
     // The analysis changes: only the claim page depends on it.
