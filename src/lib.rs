@@ -208,12 +208,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// `verdict check`: everything `build` validates, writing nothing, plus the
 /// editor warnings of [`check::warnings`]. Returns the warnings.
 pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
+    checked(options).map(|(_, warnings)| warnings)
+}
+
+/// Validates, renders in memory, and gathers every warning; returns the
+/// prepared site too, for checks that need the files (`--external`).
+fn checked(options: &BuildOptions) -> Result<(Prepared, Vec<Diagnostic>), BuildError> {
     let prepared = prepare(options)?;
     render(&prepared)?;
-    let mut warnings = prepared.warnings;
+    let mut warnings = prepared.warnings.clone();
     warnings.extend(check::warnings::editor_warnings(&prepared.loaded, &prepared.site));
     sort_diagnostics(&mut warnings);
-    Ok(warnings)
+    Ok((prepared, warnings))
 }
 
 /// `verdict check --external`: validates like [`check`], then requests every
@@ -223,8 +229,7 @@ pub fn check_external(
     links: &check::links::LinkCheckOptions,
     progress: &(dyn Fn(check::links::Progress) + Sync),
 ) -> Result<(Vec<Diagnostic>, Vec<check::links::LinkResult>), BuildError> {
-    let warnings = check(options)?;
-    let loaded = load::load(&options.root);
-    let targets = loaded.site.as_ref().map(check::links::collect_links).unwrap_or_default();
+    let (prepared, warnings) = checked(options)?;
+    let targets = check::links::collect_links(&prepared.loaded);
     Ok((warnings, check::links::check_links(&options.root, targets, links, progress)))
 }
