@@ -210,12 +210,6 @@ pub struct Site {
     pub verdict_counts: Vec<usize>,
 }
 
-impl Site {
-    pub fn claim_by_slug(&self, slug: &str) -> Option<&Claim> {
-        self.claims.iter().find(|c| c.slug == slug)
-    }
-}
-
 /// Resolves and checks a loaded site. Returns the site and every problem found;
 /// the caller treats any error as fatal.
 pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, Vec<Diagnostic>> {

@@ -22,11 +22,6 @@ pub fn syntaxes() -> &'static SyntaxSet {
     SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// Whether the syntax set has been loaded in this process (for tests of "once").
-pub fn syntaxes_loaded() -> bool {
-    SYNTAXES.get().is_some()
-}
-
 /// Highlighted HTML (the inside of `<code>`) for `code` in `language`, or
 /// `None` when the language is unknown.
 pub fn highlight(code: &str, language: &str) -> Option<String> {

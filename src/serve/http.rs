@@ -70,11 +70,6 @@ impl Hub {
         // No receiver (no open tab) is fine.
         let _ = self.sender.send(event);
     }
-
-    /// Open tabs listening right now.
-    pub fn listeners(&self) -> usize {
-        self.sender.receiver_count()
-    }
 }
 
 #[derive(Clone)]

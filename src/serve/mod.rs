@@ -11,7 +11,7 @@ pub mod http;
 pub mod state;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -238,9 +238,4 @@ pub fn problems_text(problems: &[Diagnostic]) -> String {
     let mut text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
     text.push_str(&format!("\n\n{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" }));
     text
-}
-
-/// Paths relative to the root, for messages.
-pub fn relative_to<'a>(root: &Path, path: &'a Path) -> &'a Path {
-    path.strip_prefix(root).unwrap_or(path)
 }

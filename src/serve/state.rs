@@ -132,11 +132,6 @@ impl Preview {
         Arc::clone(&self.outputs)
     }
 
-    /// The site as last built without errors.
-    pub fn site(&self) -> Option<&Site> {
-        self.site.as_ref()
-    }
-
     fn reload_everything(&mut self) {
         let result = load::load(&self.root);
         self.load_problems.clear();
