@@ -169,10 +169,11 @@ async fn serve_site(State(state): State<AppState>, method: Method, uri: Uri) -> 
     let Ok(outputs) = state.outputs.read() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "the site is being rebuilt\n").into_response();
     };
-    let found = output_path(uri.path()).and_then(|path| outputs.get(&path).map(|bytes| (path, Arc::clone(bytes))));
+    let requested = output_path(uri.path());
+    let found = requested.as_ref().and_then(|path| outputs.get(path).map(|bytes| (path.clone(), Arc::clone(bytes))));
     if found.is_none() {
         // A folder asked for without its trailing slash: redirect, as static hosts do.
-        if let Some(path) = output_path(uri.path()).filter(|p| !p.ends_with("index.html")) {
+        if let Some(path) = requested.filter(|p| !p.ends_with("index.html")) {
             if outputs.contains_key(&format!("{path}/index.html")) {
                 let location = format!("{}/", uri.path());
                 return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
