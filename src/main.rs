@@ -193,55 +193,43 @@ fn main() -> ExitCode {
             }
             Err(error) => scaffold_failure(&error),
         },
-        Command::Check { root, drafts, external: true, timeout, cache_hours, deny_warnings } => {
+        Command::Check { root, drafts, external, timeout, cache_hours, deny_warnings } => {
             let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
-            let links = verdict::check::links::LinkCheckOptions {
-                timeout: std::time::Duration::from_secs(timeout.max(1)),
-                cache_ttl: std::time::Duration::from_secs(cache_hours * 3600),
-                ..Default::default()
+            let result = if external {
+                let links = verdict::check::links::LinkCheckOptions {
+                    timeout: std::time::Duration::from_secs(timeout.max(1)),
+                    cache_ttl: std::time::Duration::from_secs(cache_hours * 3600),
+                    ..Default::default()
+                };
+                let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
+                let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
+                let result = verdict::check_external(&options, &links, &progress);
+                if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
+                    bar.finish_and_clear();
+                }
+                result.map(|(warnings, results)| (warnings, Some(results)))
+            } else {
+                verdict::check(&options).map(|warnings| (warnings, None))
             };
-            let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
-            let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
-            let result = verdict::check_external(&options, &links, &progress);
-            if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
-                bar.finish_and_clear();
+            let (warnings, links) = match result {
+                Ok(checked) => checked,
+                Err(error) => return report_failure(&error, None),
+            };
+            print_diagnostics(&warnings);
+            let status = links.as_deref().map_or(ExitCode::SUCCESS, report_links);
+            let plural = if warnings.len() == 1 { "" } else { "s" };
+            if deny_warnings && !warnings.is_empty() {
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "error: {} warning{plural}, and --deny-warnings was given",
+                    warnings.len()
+                );
+                return ExitCode::from(1);
             }
-            match result {
-                Ok((warnings, results)) => {
-                    print_diagnostics(&warnings);
-                    let links = report_links(&results);
-                    if deny_warnings && !warnings.is_empty() {
-                        let _ = writeln!(
-                            io::stderr().lock(),
-                            "error: {} warning(s), and --deny-warnings was given",
-                            warnings.len()
-                        );
-                        return ExitCode::from(1);
-                    }
-                    links
-                }
-                Err(error) => report_failure(&error, None),
+            if links.is_none() {
+                let _ = writeln!(io::stdout().lock(), "no errors ({} warning{plural})", warnings.len());
             }
-        }
-        Command::Check { root, drafts, deny_warnings, .. } => {
-            let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
-            match verdict::check(&options) {
-                Ok(warnings) => {
-                    print_diagnostics(&warnings);
-                    let plural = if warnings.len() == 1 { "" } else { "s" };
-                    if deny_warnings && !warnings.is_empty() {
-                        let _ = writeln!(
-                            io::stderr().lock(),
-                            "error: no errors, but {} warning{plural}, and --deny-warnings was given",
-                            warnings.len()
-                        );
-                        return ExitCode::from(1);
-                    }
-                    let _ = writeln!(io::stdout().lock(), "no errors ({} warning{plural})", warnings.len());
-                    ExitCode::SUCCESS
-                }
-                Err(error) => report_failure(&error, None),
-            }
+            status
         }
     }
 }
