@@ -4,6 +4,9 @@
 //! writing anything: `cargo run --release --example model_timing -- DIR`.
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: model_timing DIR"));
     let t = Instant::now();

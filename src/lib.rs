@@ -87,8 +87,12 @@ impl std::error::Error for BuildError {}
 pub struct BuildSummary {
     /// HTML pages written.
     pub pages: usize,
-    /// All files written (pages, feeds, assets, static files).
+    /// All files of the output (pages, feeds, assets, static files).
     pub files: usize,
+    /// Files whose bytes changed (new or rewritten); the others were not touched.
+    pub changed: usize,
+    /// Files of the previous output the new site no longer has.
+    pub removed: usize,
     /// Files verdict did not write that it found in the output and kept.
     pub kept: Vec<String>,
     pub output: PathBuf,
@@ -183,21 +187,45 @@ pub fn render(prepared: &Prepared) -> Result<Vec<Output>, BuildError> {
     render::render_site(&prepared.site, &prepared.theme).map_err(BuildError::Content)
 }
 
+/// Renders a prepared site and drops every file: the checks of rendering
+/// (body links, templates) without holding the output in memory.
+fn render_and_discard(prepared: &Prepared) -> Result<(), BuildError> {
+    render::render_site_into(&prepared.site, &prepared.theme, &drop).map_err(BuildError::Content)
+}
+
 /// `verdict build`: validate everything, render, and swap the new site in.
+/// Pages stream from the renderer to the writer and are dropped once written.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let output = options.output_dir();
     // Refuse a dangerous output before doing any work.
     write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
     let prepared = prepare(options)?;
-    let outputs = render(&prepared)?;
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    let static_dir = options.root.join("static");
-    let report = write::write_site(&options.root, &output, &outputs, Some(&static_dir), options.force)
-        .map_err(BuildError::Write)?;
+    let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
+    for (path, file) in write::static_files(&options.root.join("static")) {
+        let bytes = std::fs::read(&file).map_err(|error| BuildError::Write(WriteError::Io { path: file, error }))?;
+        writer.put(&path, &bytes).map_err(BuildError::Write)?;
+    }
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let write_error = std::sync::Mutex::new(None);
+    render::render_site_into(&prepared.site, &prepared.theme, &|output| {
+        if output.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Err(error) = writer.put(&output.path, &output.bytes) {
+            write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+        }
+    })
+    .map_err(BuildError::Content)?;
+    if let Some(error) = write_error.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        return Err(BuildError::Write(error));
+    }
+    let report = writer.finish().map_err(BuildError::Write)?;
     Ok(BuildSummary {
-        pages,
+        pages: pages.into_inner(),
         files: report.written,
+        changed: report.changed,
+        removed: report.removed,
         kept: report.kept,
         output,
         millis: started.elapsed().as_millis(),
@@ -215,7 +243,7 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, BuildError> {
 /// prepared site too, for checks that need the files (`--external`).
 fn checked(options: &BuildOptions) -> Result<(Prepared, Vec<Diagnostic>), BuildError> {
     let prepared = prepare(options)?;
-    render(&prepared)?;
+    render_and_discard(&prepared)?;
     let mut warnings = prepared.warnings.clone();
     warnings.extend(check::warnings::editor_warnings(&prepared.loaded, &prepared.site));
     sort_diagnostics(&mut warnings);

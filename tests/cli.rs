@@ -67,8 +67,9 @@ fn success_prints_one_summary_line() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stdout);
-    // built N pages (M files) into DIR in X ms
-    let line = lines[0];
+    // built N pages (M files) into DIR in X ms; C changed, R removed, the rest untouched
+    let (line, tail) = lines[0].split_once("; ").unwrap_or_else(|| panic!("{}", lines[0]));
+    let changed = tail.strip_suffix(" changed, 0 removed, the rest untouched").unwrap_or_else(|| panic!("{tail}"));
     let rest = line.strip_prefix("built ").unwrap_or_else(|| panic!("{line}"));
     let (pages, rest) = rest.split_once(" pages (").unwrap_or_else(|| panic!("{line}"));
     let (files, rest) = rest.split_once(" files) into ").unwrap_or_else(|| panic!("{line}"));
@@ -84,6 +85,8 @@ fn success_prints_one_summary_line() {
     let own = written.keys().filter(|p| !p.starts_with(".verdict")).count();
     assert_eq!(files, own, "file count");
     assert!(pages >= 15 && files > pages, "{line}");
+    // A first build writes every file.
+    assert_eq!(changed.parse::<usize>().unwrap(), files, "{tail}");
 }
 
 #[test]

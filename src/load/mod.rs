@@ -265,11 +265,13 @@ pub fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Lo
         Ok(text) => frontmatter::normalize(&text),
         Err(problem) => return (None, vec![problem]),
     };
-    let source = SourceText::new(shown, text.clone());
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
-        Err(e) => return (None, vec![source.error_at(e.line, 1, e.message)]),
+        Err(e) => return (None, vec![SourceText::new(shown, text.clone()).error_at(e.line, 1, e.message)]),
     };
+    // Messages about front matter quote its lines only: keeping the body a
+    // second time would double the memory a large site needs.
+    let source = SourceText::new(shown, &text[..text.len() - split.body.len()]);
     let mut doc = Document::new(source, split.yaml, split.yaml_first_line);
     let (front, problems) = doc.deserialize_partial::<T>();
     let slug = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

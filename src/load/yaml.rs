@@ -8,6 +8,7 @@
 //! and column in the original file, so removing keys never shifts a position.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
@@ -25,7 +26,9 @@ pub struct Document {
     yaml: String,
     /// File line of the YAML's first line.
     first_line: usize,
-    pub locator: Locator,
+    /// Positions of every node, indexed on first use: a valid file never
+    /// needs them, and indexing costs as much as parsing.
+    locator: OnceLock<Locator>,
     /// Keys whose invalid values were already reported, then dropped (or, for
     /// required keys, replaced by a stand-in) so that the rest of the file could
     /// still be checked. Later checks skip them rather than report them twice.
@@ -39,13 +42,12 @@ const PLACEHOLDERS: [&str; 3] = ["\"1970-01-01\"", "[]", "false"];
 
 impl Document {
     pub fn new(source: SourceText, yaml: &str, first_line: usize) -> Self {
-        Document {
-            source,
-            yaml: yaml.to_string(),
-            first_line,
-            locator: Locator::new(yaml),
-            reported: Default::default(),
-        }
+        Document { source, yaml: yaml.to_string(), first_line, locator: OnceLock::new(), reported: Default::default() }
+    }
+
+    /// Positions of every node of the YAML.
+    pub fn locator(&self) -> &Locator {
+        self.locator.get_or_init(|| Locator::new(&self.yaml))
     }
 
     /// Whether the key at `path` had an invalid value that was already reported.
@@ -80,6 +82,12 @@ impl Document {
     ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
         let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
+        // The common case, a valid file, costs one parse; the generic value
+        // below is only needed to drop offending keys and try again.
+        let first_error = match serde_yaml::from_str::<T>(yaml) {
+            Ok(parsed) => return (Some(parsed), Vec::new()),
+            Err(error) => error,
+        };
         let mut value: Value = match serde_yaml::from_str(yaml) {
             Ok(Value::Null) => Value::Mapping(Mapping::new()),
             Ok(value) => value,
@@ -87,10 +95,14 @@ impl Document {
         };
         let mut text = yaml.to_string();
         let mut problems = Vec::new();
+        let mut known_error = Some(first_error);
         loop {
-            let error = match serde_yaml::from_str::<T>(&text) {
-                Ok(parsed) => return (Some(parsed), problems),
-                Err(error) => error,
+            let error = match known_error.take() {
+                Some(error) => error,
+                None => match serde_yaml::from_str::<T>(&text) {
+                    Ok(parsed) => return (Some(parsed), problems),
+                    Err(error) => error,
+                },
             };
             let problem = Problem::from_error(&error);
             if let ProblemKind::Missing(field) = &problem.kind {
@@ -133,7 +145,7 @@ impl Document {
     /// The file line and column of the value at `path` (the front matter's
     /// first line when the path is unknown).
     pub fn position(&self, path: &str) -> (usize, usize) {
-        match self.locator.value_pos(path) {
+        match self.locator().value_pos(path) {
             Some(pos) => self.file_pos(pos),
             None => (self.first_line.saturating_sub(1).max(1), 1),
         }
@@ -141,13 +153,13 @@ impl Document {
 
     /// An error pointing at the value at `path`.
     pub fn error_at_value(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        let pos = self.locator.value_pos(path);
+        let pos = self.locator().value_pos(path);
         self.error_at(pos, message)
     }
 
     /// An error pointing at the key of the entry at `path`.
     pub fn error_at_key(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        let pos = self.locator.key_pos(path);
+        let pos = self.locator().key_pos(path);
         self.error_at(pos, message)
     }
 
@@ -170,13 +182,13 @@ impl Document {
 
     fn diagnostic(&self, problem: &Problem, serde_pos: Option<Pos>) -> Diagnostic {
         let located = match &problem.kind {
-            ProblemKind::UnknownField { name, .. } => self.locator.key_pos(&child(&problem.path, name)),
+            ProblemKind::UnknownField { name, .. } => self.locator().key_pos(&child(&problem.path, name)),
             // A key missing from the front matter as a whole: point at its opening `---`.
             ProblemKind::Missing(_) if problem.path.is_empty() => {
                 return self.with_help(self.error_at(None, problem.message()), problem)
             }
-            ProblemKind::Missing(_) => self.locator.value_pos(&problem.path),
-            ProblemKind::Other(_) => self.locator.get(&problem.path).map(|n| n.value),
+            ProblemKind::Missing(_) => self.locator().value_pos(&problem.path),
+            ProblemKind::Other(_) => self.locator().get(&problem.path).map(|n| n.value),
         };
         self.with_help(self.error_at(located.or(serde_pos), problem.message()), problem)
     }

@@ -606,25 +606,36 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// Renders the whole site, in parallel. All problems (body URLs, template
-/// errors) are collected.
+/// Renders the whole site, in parallel, into memory. All problems (body
+/// URLs, template errors) are collected.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let outputs = std::sync::Mutex::new(Vec::new());
+    render_site_into(site, theme, &|output| {
+        outputs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(output);
+    })?;
+    let mut outputs = outputs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+/// Renders the whole site in parallel, handing each file to `sink` as soon as
+/// it is rendered (from any thread), so that memory is bounded by the model,
+/// not by the output. All problems are collected; on problems, some files may
+/// already have been handed over.
+pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
     let pages = all_pages(site);
-    let results: Vec<Result<Output, Vec<Diagnostic>>> = pages.par_iter().map(|&id| renderer.render_page(id)).collect();
-    let mut outputs = Vec::with_capacity(results.len() + 8);
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(output) => outputs.push(output),
-            Err(mut p) => problems.append(&mut p),
-        }
-    }
+    let problems = std::sync::Mutex::new(Vec::new());
+    pages.par_iter().for_each(|&id| match renderer.render_page(id) {
+        Ok(output) => sink(output),
+        Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
+    });
+    let mut problems = problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         problems.dedup();
         return Err(problems);
     }
-    outputs.extend(renderer.extra_outputs(&pages));
-    Ok(outputs)
+    renderer.extra_outputs(&pages).into_par_iter().for_each(sink);
+    Ok(())
 }

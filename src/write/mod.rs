@@ -1,0 +1,427 @@
+//! Stage 4, **write**: the output folder, replaced atomically and safely.
+//!
+//! Pages arrive one at a time from the renderer ([`Writer::put`]) and are
+//! dropped once handled, so memory does not grow with the output. Each is
+//! compared with the file already in the output: a page whose bytes did not
+//! change is not written at all, and keeps its modification time, so that
+//! `rsync` and `aws s3 sync` upload only what changed.
+//!
+//! The new site is assembled in a second tree and swapped in only when
+//! complete, so a failed or interrupted build leaves the previous site whole.
+//! That tree starts as a mirror of the live output made of hard links (the
+//! same files, not copies); only changed files get new bytes. After the swap
+//! the old tree is kept as the *spare* in `.verdict-cache/` under the site
+//! root, and the next build mirrors the live output into it again: entries that
+//! are already right cost nothing, so a build that changes three files touches
+//! about three files, not the thousands of folders of a large site. On Linux
+//! the swap is one atomic `renameat2(RENAME_EXCHANGE)`.
+//!
+//! The output folder is the generator's own: a manifest (`.verdict-output`)
+//! lists what verdict wrote. A file in the old output that is not in the
+//! manifest was put there by someone else and is carried into the new output,
+//! never deleted. The output may not be the site root, hold the site root or
+//! `content/`, or be a non-empty folder verdict did not create (unless the user
+//! says `--force`).
+
+mod tree;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::render::Output;
+
+/// The manifest file in every output folder verdict writes.
+pub const MANIFEST: &str = ".verdict-output";
+const MANIFEST_HEADER: &str =
+    "# Written by verdict. Files listed here are replaced on every build; other files are kept.\n";
+
+/// Why the output folder cannot be used, or writing failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The folder is not safe to use; the message says why and what to do.
+    Refused(String),
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Refused(message) => f.write_str(message),
+            WriteError::Io { path, error } => write!(f, "cannot write {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |error| WriteError::Io { path: path.to_path_buf(), error }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files of the new output that verdict wrote (changed or not).
+    pub written: usize,
+    /// Of those, files whose bytes changed (new or rewritten).
+    pub changed: usize,
+    /// Files of the previous output that the new site no longer has.
+    pub removed: usize,
+    /// Files in the old output that verdict did not write, kept in place.
+    pub kept: Vec<String>,
+}
+
+/// An absolute, `..`-free version of a path (the folder need not exist).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut clean = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    // Resolve symlinks of the part that exists, so two spellings compare equal.
+    let mut existing = clean.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
+/// Checks that `output` may be used as the output folder of the site at `root`.
+pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<(), WriteError> {
+    let root = absolute(root);
+    let out = absolute(output);
+    let shown = output.display();
+    if out == root {
+        return Err(WriteError::Refused(format!("refusing to use the site root {shown} as the output folder: building would replace your site. Choose another folder with --output.")));
+    }
+    if root.starts_with(&out) {
+        return Err(WriteError::Refused(format!("refusing to use {shown} as the output folder: it holds the site root. Choose another folder with --output.")));
+    }
+    for protected in ["content", "static", "templates", "themes"] {
+        let folder = root.join(protected);
+        if out.starts_with(&folder) || folder.starts_with(&out) {
+            return Err(WriteError::Refused(format!(
+                "refusing to use {shown} as the output folder: it is or holds the site's {protected}/ folder. Choose another folder with --output."
+            )));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::Refused(format!(
+            "refusing to use {shown} as the output folder: it is a file, not a folder."
+        )));
+    }
+    if out.is_dir() && !out.join(MANIFEST).is_file() && !force {
+        let empty = fs::read_dir(&out).map_err(io_error(&out))?.next().is_none();
+        if !empty {
+            return Err(WriteError::Refused(format!(
+                "refusing to write into {shown}: it is not empty and verdict did not create it (there is no {MANIFEST} file). \
+                 Choose an empty or new folder with --output, or pass --force to use it anyway (its files are kept)."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that an output path stays inside the output folder.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let relative = Path::new(path);
+    let safe = !path.is_empty() && relative.components().all(|c| matches!(c, Component::Normal(_)));
+    safe.then(|| relative.to_path_buf())
+}
+
+/// Where the next output tree is assembled.
+#[derive(Debug, Clone)]
+enum NextTree {
+    /// The spare under `.verdict-cache/`, kept from the build before; it
+    /// becomes the spare again after the swap.
+    Spare(PathBuf),
+    /// A fresh folder beside the output (the first build, or an output on
+    /// another file system than the site); deleted after the swap.
+    Staging(PathBuf),
+}
+
+impl NextTree {
+    fn path(&self) -> &Path {
+        match self {
+            NextTree::Spare(path) | NextTree::Staging(path) => path,
+        }
+    }
+}
+
+/// A streaming writer of one build's output. Create it with [`Writer::open`],
+/// hand it every file with [`Writer::put`] (from any thread), then call
+/// [`Writer::finish`] to swap the new site in, or drop it to leave the old
+/// site untouched.
+pub struct Writer {
+    /// The output folder, absolute.
+    out: PathBuf,
+    /// The output folder as the user named it, for messages.
+    shown: PathBuf,
+    /// Whether there is a previous output.
+    live: bool,
+    /// Paths the previous build wrote (its manifest).
+    live_manifest: BTreeSet<String>,
+    /// Paths of the new site handed in so far.
+    produced: Mutex<BTreeSet<String>>,
+    /// Files of the new site whose bytes differ from the live output's.
+    changed: AtomicUsize,
+    /// The spare's place (used when the site root and the output share a file system).
+    spare: Option<PathBuf>,
+    /// Where new files go, prepared on the first change (a build that changes
+    /// nothing prepares nothing).
+    next: OnceLock<Result<NextTree, (PathBuf, io::ErrorKind, String)>>,
+    /// Files in the live output that verdict did not write, found when preparing.
+    foreign: Mutex<Vec<String>>,
+}
+
+impl Writer {
+    /// Checks the output folder and repairs what an interrupted build left.
+    pub fn open(root: &Path, output: &Path, force: bool) -> Result<Writer, WriteError> {
+        check_output_dir(root, output, force)?;
+        let out = absolute(output);
+        let parent = out
+            .parent()
+            .ok_or_else(|| WriteError::Refused(format!("cannot use {} as the output folder", output.display())))?;
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        tree::recover(parent, &folder_name(&out), &out);
+        let live = out.is_dir();
+        let spare =
+            absolute(root).join(CACHE_DIR).join(format!("previous-{}-{:016x}", folder_name(&out), stable_hash(&out)));
+        Ok(Writer {
+            live_manifest: if live { manifest_paths(&out) } else { BTreeSet::new() },
+            out,
+            shown: output.to_path_buf(),
+            live,
+            produced: Mutex::new(BTreeSet::new()),
+            changed: AtomicUsize::new(0),
+            spare: Some(spare),
+            next: OnceLock::new(),
+            foreign: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Adds one file of the new site. A path handed in twice keeps its first
+    /// bytes (the site's `static/` files go first and win). Unchanged files
+    /// are left as they are.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let relative = safe_relative(path).ok_or_else(|| {
+            WriteError::Refused(format!("refusing to write `{path}`: it is not a path inside the output folder"))
+        })?;
+        if !lock(&self.produced).insert(path.to_string()) {
+            return Ok(());
+        }
+        if self.live {
+            let current = self.out.join(&relative);
+            if self.live_manifest.contains(path) {
+                if fs::read(&current).is_ok_and(|old| old == bytes) {
+                    return Ok(());
+                }
+            } else if fs::symlink_metadata(&current).is_ok() {
+                return Err(WriteError::Refused(format!(
+                    "refusing to overwrite {}: verdict did not write it, and the new site has a file at the same path. Move it away (or into static/) and build again.",
+                    current.display()
+                )));
+            }
+        }
+        let next = self.next_tree()?;
+        let target = next.path().join(&relative);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder).map_err(io_error(folder))?;
+        }
+        tree::replace_file(&target, bytes).map_err(io_error(&target))?;
+        self.changed.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The tree the new site is assembled in, prepared on first use: the live
+    /// output mirrored with hard links into the spare (or a staging folder).
+    fn next_tree(&self) -> Result<&NextTree, WriteError> {
+        let prepared = self.next.get_or_init(|| {
+            let parent = self.out.parent().unwrap_or(Path::new("."));
+            let staging =
+                parent.join(format!("{}{}", tree::staging_prefix(&folder_name(&self.out)), std::process::id()));
+            // The spare can only be swapped with the output on the same file system.
+            let spare = self.spare.as_ref().filter(|spare| {
+                let cache = spare.parent().unwrap_or(spare);
+                self.live && fs::create_dir_all(cache).is_ok() && tree::device(cache) == tree::device(parent)
+            });
+            let next = match spare {
+                Some(spare) => NextTree::Spare(spare.clone()),
+                None => NextTree::Staging(staging),
+            };
+            let fail = |path: &Path, e: io::Error| (path.to_path_buf(), e.kind(), e.to_string());
+            if self.live {
+                let files = tree::mirror(&self.out, next.path()).map_err(|e| fail(next.path(), e))?;
+                let foreign: Vec<String> = files
+                    .iter()
+                    .map(|p| slash_path(p))
+                    .filter(|key| key != MANIFEST && !self.live_manifest.contains(key))
+                    .collect();
+                *lock(&self.foreign) = foreign;
+            } else {
+                let _ = fs::remove_dir_all(next.path());
+                fs::create_dir_all(next.path()).map_err(|e| fail(next.path(), e))?;
+            }
+            Ok(next)
+        });
+        prepared.as_ref().map_err(|(path, kind, message)| WriteError::Io {
+            path: path.clone(),
+            error: io::Error::new(*kind, message.clone()),
+        })
+    }
+
+    /// Finishes the new site (removes what it no longer has, writes the
+    /// manifest) and swaps it in. When nothing changed, nothing is touched.
+    pub fn finish(self) -> Result<WriteReport, WriteError> {
+        let produced = std::mem::take(&mut *lock(&self.produced));
+        let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
+        let changed = self.changed.load(Ordering::Relaxed);
+        if self.live && changed == 0 && removed.is_empty() {
+            return Ok(WriteReport { written: produced.len(), changed: 0, removed: 0, kept: Vec::new() });
+        }
+        let next = self.next_tree()?.clone();
+        let root = next.path();
+        for path in &removed {
+            if let Some(relative) = safe_relative(path) {
+                tree::remove_file_and_empty_parents(root, &root.join(relative)).map_err(io_error(root))?;
+            }
+        }
+        let mut manifest = String::from(MANIFEST_HEADER);
+        for path in &produced {
+            manifest.push_str(path);
+            manifest.push('\n');
+        }
+        let manifest_path = root.join(MANIFEST);
+        tree::replace_file(&manifest_path, manifest.as_bytes()).map_err(io_error(&manifest_path))?;
+
+        if self.live {
+            let parent = self.out.parent().unwrap_or(Path::new("."));
+            let aside = parent.join(format!("{}{}", tree::aside_prefix(&folder_name(&self.out)), std::process::id()));
+            tree::exchange(root, &self.out, &aside).map_err(io_error(&self.out))?;
+            // `root` now holds the previous site: the spare for next time, or
+            // a staging folder that is no longer needed.
+            if let NextTree::Staging(old) = &next {
+                fs::remove_dir_all(old).map_err(io_error(old))?;
+            }
+        } else {
+            fs::rename(root, &self.out).map_err(io_error(&self.shown))?;
+        }
+        let kept = std::mem::take(&mut *lock(&self.foreign));
+        Ok(WriteReport { written: produced.len(), changed, removed: removed.len(), kept })
+    }
+}
+
+impl Drop for Writer {
+    /// A build that did not finish leaves the output as it was; a staging
+    /// folder is removed (the spare is simply mirrored again next time).
+    fn drop(&mut self) {
+        if let Some(Ok(NextTree::Staging(path))) = self.next.get() {
+            if path.exists() && !self.out.starts_with(path) {
+                let _ = fs::remove_dir_all(path);
+            }
+        }
+    }
+}
+
+/// The folder under the site root where verdict keeps what it may reuse
+/// (the spare output tree, the link checker's results). Safe to delete.
+pub const CACHE_DIR: &str = ".verdict-cache";
+
+fn folder_name(out: &Path) -> String {
+    out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into())
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// A hash that is the same in every run, naming an output's spare.
+fn stable_hash(path: &Path) -> u64 {
+    crate::render::fnv1a(path.as_os_str().as_encoded_bytes())
+}
+
+/// A poisoned lock only means another thread panicked; its data is still whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Paths listed in an output folder's manifest.
+fn manifest_paths(out: &Path) -> BTreeSet<String> {
+    fs::read_to_string(out.join(MANIFEST))
+        .map(|text| text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Writes a whole site held in memory: the outputs, then the files of
+/// `static_dir` (which win over generated files of the same path).
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    outputs: &[Output],
+    static_dir: Option<&Path>,
+    force: bool,
+) -> Result<WriteReport, WriteError> {
+    let writer = Writer::open(root, output, force)?;
+    if let Some(static_dir) = static_dir {
+        for (path, file) in static_files(static_dir) {
+            let bytes = fs::read(&file).map_err(io_error(&file))?;
+            writer.put(&path, &bytes)?;
+        }
+    }
+    outputs.par_iter().try_for_each(|output| writer.put(&output.path, &output.bytes))?;
+    writer.finish()
+}
+
+/// The files of a site's `static/` folder: output path and file, sorted.
+pub fn static_files(static_dir: &Path) -> Vec<(String, PathBuf)> {
+    if !static_dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(static_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(static_dir).ok()?;
+            Some((slash_path(relative), entry.path().to_path_buf()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert!(safe_relative("claims/x/index.html").is_some());
+        for bad in ["", "../x", "claims/../../x", "/etc/passwd", "./x"] {
+            assert!(safe_relative(bad).is_none(), "{bad}");
+        }
+    }
+}
