@@ -18,10 +18,10 @@ fn main() {
         let site = verdict::model::build_site(&loaded, &Default::default()).expect("valid site");
         println!("model: {:?} ({} claims, {} sources)", t.elapsed(), site.claims.len(), site.sources.len());
         let t = Instant::now();
-        let snapshot = verdict::serve::graph::Snapshot::of(&site);
+        let snapshot = verdict::render::graph::Snapshot::of(&site);
         println!("snapshot: {:?}", t.elapsed());
         let t = Instant::now();
-        let _ = verdict::serve::graph::plan(&snapshot, &site, &Default::default());
+        let _ = verdict::render::graph::plan(&snapshot, &site, &Default::default());
         println!("plan (snapshot included): {:?}", t.elapsed());
         let t = Instant::now();
         let urls = verdict::render::views::Urls::new(&site);

@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -89,6 +90,8 @@ pub struct BuildSummary {
     pub pages: usize,
     /// All files of the output (pages, feeds, assets, static files).
     pub files: usize,
+    /// Files rendered (an incremental build renders only what an edit changed).
+    pub rendered: usize,
     /// Files whose bytes changed (new or rewritten); the others were not touched.
     pub changed: usize,
     /// Files of the previous output the new site no longer has.
@@ -194,24 +197,48 @@ fn render_and_discard(prepared: &Prepared) -> Result<(), BuildError> {
 }
 
 /// `verdict build`: validate everything, render, and swap the new site in.
-/// Pages stream from the renderer to the writer and are dropped once written.
+/// Pages stream from the renderer to the writer and are dropped once
+/// written. With a previous build's state in `.verdict-cache/`, only the
+/// pages an edit changed are rendered ([`incremental`]).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let output = options.output_dir();
     // Refuse a dangerous output before doing any work.
     write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
     let prepared = prepare(options)?;
+    let (site, theme) = (&prepared.site, &prepared.theme);
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    for (path, file) in write::static_files(&options.root.join("static")) {
-        let bytes = std::fs::read(&file).map_err(|error| BuildError::Write(WriteError::Io { path: file, error }))?;
-        writer.put(&path, &bytes).map_err(BuildError::Write)?;
+    let static_files = write::static_files(&options.root.join("static"));
+    for (path, file) in &static_files {
+        let bytes =
+            std::fs::read(file).map_err(|error| BuildError::Write(WriteError::Io { path: file.clone(), error }))?;
+        writer.put(path, &bytes).map_err(BuildError::Write)?;
     }
-    let pages = std::sync::atomic::AtomicUsize::new(0);
+
+    let output_abs = write::absolute(&output);
+    let key = incremental::key(theme.fingerprint, options.drafts, &site.config.base_url);
+    let inputs = incremental::inputs(&options.root, &prepared.loaded, &static_files);
+    let snapshot = render::graph::Snapshot::of(site);
+    let plan = writer
+        .has_previous()
+        .then(|| incremental::previous(&options.root, &output_abs, &key))
+        .flatten()
+        .and_then(|previous| incremental::plan(&previous, site, &snapshot, &inputs, &output_abs))
+        .filter(|plan| plan.keep.iter().all(|path| writer.can_keep(path)));
+    if let Some(plan) = &plan {
+        plan.keep.iter().for_each(|path| {
+            writer.keep(path);
+        });
+    }
+    let (selected, extras) = match plan {
+        Some(plan) => (plan.render, plan.extras),
+        None => (render::all_pages(site), true),
+    };
+
     let write_error = std::sync::Mutex::new(None);
-    render::render_site_into(&prepared.site, &prepared.theme, &|output| {
-        if output.path.ends_with(".html") {
-            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    render::render_selected_into(site, theme, &selected, extras, &|output| {
+        rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Err(error) = writer.put(&output.path, &output.bytes) {
             write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
         }
@@ -221,9 +248,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         return Err(BuildError::Write(error));
     }
     let report = writer.finish().map_err(BuildError::Write)?;
+    // The state only saves work next time: failing to keep it is not an error.
+    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshot, &report.written);
+    let pages = report.written.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildSummary {
-        pages: pages.into_inner(),
-        files: report.written,
+        pages,
+        files: report.written.len(),
+        rendered: rendered.into_inner(),
         changed: report.changed,
         removed: report.removed,
         kept: report.kept,

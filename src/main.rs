@@ -137,11 +137,12 @@ fn main() -> ExitCode {
                     }
                     let _ = writeln!(
                         out,
-                        "built {} pages ({} files) into {} in {} ms; {} changed, {} removed, the rest untouched",
+                        "built {} pages ({} files) into {} in {} ms; {} rendered, {} changed, {} removed, the rest untouched",
                         summary.pages,
                         summary.files,
                         summary.output.display(),
                         summary.millis,
+                        summary.rendered,
                         summary.changed,
                         summary.removed
                     );

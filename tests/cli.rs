@@ -67,9 +67,11 @@ fn success_prints_one_summary_line() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stdout);
-    // built N pages (M files) into DIR in X ms; C changed, R removed, the rest untouched
+    // built N pages (M files) into DIR in X ms; R rendered, C changed, 0 removed, the rest untouched
     let (line, tail) = lines[0].split_once("; ").unwrap_or_else(|| panic!("{}", lines[0]));
-    let changed = tail.strip_suffix(" changed, 0 removed, the rest untouched").unwrap_or_else(|| panic!("{tail}"));
+    let tail = tail.strip_suffix(" changed, 0 removed, the rest untouched").unwrap_or_else(|| panic!("{tail}"));
+    let (rendered, changed) = tail.split_once(" rendered, ").unwrap_or_else(|| panic!("{tail}"));
+
     let rest = line.strip_prefix("built ").unwrap_or_else(|| panic!("{line}"));
     let (pages, rest) = rest.split_once(" pages (").unwrap_or_else(|| panic!("{line}"));
     let (files, rest) = rest.split_once(" files) into ").unwrap_or_else(|| panic!("{line}"));
@@ -85,8 +87,9 @@ fn success_prints_one_summary_line() {
     let own = written.keys().filter(|p| !p.starts_with(".verdict")).count();
     assert_eq!(files, own, "file count");
     assert!(pages >= 15 && files > pages, "{line}");
-    // A first build writes every file.
+    // A first build renders and writes every file.
     assert_eq!(changed.parse::<usize>().unwrap(), files, "{tail}");
+    assert_eq!(rendered.parse::<usize>().unwrap(), files, "{tail}");
 }
 
 #[test]

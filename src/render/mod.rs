@@ -8,6 +8,7 @@
 //! disk: the result is a list of [`Output`]s for [`crate::write`].
 
 pub mod feeds;
+pub mod graph;
 pub mod highlight;
 pub mod jsonld;
 pub mod markdown;
@@ -623,10 +624,21 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagno
 /// not by the output. All problems are collected; on problems, some files may
 /// already have been handed over.
 pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
+    render_selected_into(site, theme, &all_pages(site), true, sink)
+}
+
+/// Renders the pages `selected` (and, with `extras`, the feeds, sitemap,
+/// search index, open data and theme assets) in parallel into `sink`.
+pub fn render_selected_into(
+    site: &Site,
+    theme: &Theme,
+    selected: &[PageId],
+    extras: bool,
+    sink: &(dyn Fn(Output) + Sync),
+) -> Result<(), Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme);
-    let pages = all_pages(site);
     let problems = std::sync::Mutex::new(Vec::new());
-    pages.par_iter().for_each(|&id| match renderer.render_page(id) {
+    selected.par_iter().for_each(|&id| match renderer.render_page(id) {
         Ok(output) => sink(output),
         Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
     });
@@ -636,6 +648,8 @@ pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Syn
         problems.dedup();
         return Err(problems);
     }
-    renderer.extra_outputs(&pages).into_par_iter().for_each(sink);
+    if extras {
+        renderer.extra_outputs(&all_pages(site)).into_par_iter().for_each(sink);
+    }
     Ok(())
 }

@@ -43,6 +43,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, Origin>,
     /// Output-relative path (`style.css`) → asset.
     pub assets: BTreeMap<String, Asset>,
+    /// A hash of every template's text and every asset's bytes: when it
+    /// changes, an incremental build renders everything again.
+    pub fingerprint: u64,
 }
 
 /// The raw files of a theme before parsing: name → (text, origin).
@@ -91,7 +94,17 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Theme { tera, templates: templates.into_iter().map(|(name, (_, origin))| (name, origin)).collect(), assets })
+    let mut fingerprint = super::fnv1a(theme_name.as_bytes());
+    for (name, (text, _)) in &templates {
+        fingerprint ^= super::fnv1a(name.as_bytes()).rotate_left(1) ^ super::fnv1a(text.as_bytes()).rotate_left(7);
+        fingerprint = fingerprint.wrapping_mul(0x0100_0000_01b3);
+    }
+    for (name, asset) in &assets {
+        fingerprint ^= super::fnv1a(name.as_bytes()).rotate_left(3) ^ super::fnv1a(&asset.bytes).rotate_left(11);
+        fingerprint = fingerprint.wrapping_mul(0x0100_0000_01b3);
+    }
+    let templates = templates.into_iter().map(|(name, (_, origin))| (name, origin)).collect();
+    Ok(Theme { tera, templates, assets, fingerprint })
 }
 
 /// Tera's own escaping also escapes `/`, which makes every URL unreadable in

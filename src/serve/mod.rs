@@ -1,12 +1,11 @@
 //! `verdict serve`: a live preview that keeps up with the author.
 //!
 //! [`state::Preview`] keeps the whole site in memory and re-renders only what
-//! a change touches ([`graph`]); [`http`] serves it with live reload over
+//! a change touches ([`crate::render::graph`]); [`http`] serves it with live reload over
 //! server-sent events; a debounced file watcher (notify) feeds changes to a
 //! rebuild thread. The library reports what happens through a callback; the
 //! binary prints it.
 
-pub mod graph;
 pub mod http;
 pub mod state;
 

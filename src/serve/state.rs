@@ -13,7 +13,6 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::graph::{self, Plan, Snapshot};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, display_path, ContentKind, LoadedSite};
 use crate::model::index::reindex;
@@ -22,6 +21,7 @@ use crate::model::site::ModelOptions;
 use crate::model::slug::is_valid_file_slug;
 use crate::model::{build_site, Site, WebUrl};
 use crate::render::feeds::FEED_ENTRIES;
+use crate::render::graph::{self, Plan, Snapshot};
 use crate::render::theme::{files_under, load_theme, Theme};
 use crate::render::{all_pages, PageId, Renderer};
 use crate::{sort_diagnostics, BuildError};

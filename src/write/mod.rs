@@ -70,8 +70,8 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
-    /// Files of the new output that verdict wrote (changed or not).
-    pub written: usize,
+    /// Files of the new output that verdict wrote (changed or not), sorted.
+    pub written: Vec<String>,
     /// Of those, files whose bytes changed (new or rewritten).
     pub changed: usize,
     /// Files of the previous output that the new site no longer has.
@@ -256,6 +256,27 @@ impl Writer {
         Ok(())
     }
 
+    /// Whether there is a previous output to compare with.
+    pub fn has_previous(&self) -> bool {
+        self.live
+    }
+
+    /// Keeps a file of the previous output as it is, without comparing it
+    /// (an incremental build knows it did not change). False if the previous
+    /// output has no such file of verdict's.
+    pub fn keep(&self, path: &str) -> bool {
+        if !self.can_keep(path) {
+            return false;
+        }
+        lock(&self.produced).insert(path.to_string());
+        true
+    }
+
+    /// Whether [`Writer::keep`] would keep `path`.
+    pub fn can_keep(&self, path: &str) -> bool {
+        self.live && self.live_manifest.contains(path)
+    }
+
     /// The tree the new site is assembled in, prepared on first use: the live
     /// output mirrored with hard links into the spare (or a staging folder).
     fn next_tree(&self) -> Result<&NextTree, WriteError> {
@@ -300,7 +321,8 @@ impl Writer {
         let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
         let changed = self.changed.load(Ordering::Relaxed);
         if self.live && changed == 0 && removed.is_empty() {
-            return Ok(WriteReport { written: produced.len(), changed: 0, removed: 0, kept: Vec::new() });
+            let paths = produced.into_iter().collect();
+            return Ok(WriteReport { written: paths, changed: 0, removed: 0, kept: Vec::new() });
         }
         let next = self.next_tree()?.clone();
         let root = next.path();
@@ -314,8 +336,11 @@ impl Writer {
             manifest.push_str(path);
             manifest.push('\n');
         }
+        // The manifest is a file like the others: untouched when the list is the same.
         let manifest_path = root.join(MANIFEST);
-        tree::replace_file(&manifest_path, manifest.as_bytes()).map_err(io_error(&manifest_path))?;
+        if fs::read(self.out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_bytes()) {
+            tree::replace_file(&manifest_path, manifest.as_bytes()).map_err(io_error(&manifest_path))?;
+        }
 
         if self.live {
             let parent = self.out.parent().unwrap_or(Path::new("."));
@@ -330,7 +355,8 @@ impl Writer {
             fs::rename(root, &self.out).map_err(io_error(&self.shown))?;
         }
         let kept = std::mem::take(&mut *lock(&self.foreign));
-        Ok(WriteReport { written: produced.len(), changed, removed: removed.len(), kept })
+        let removed = removed.len();
+        Ok(WriteReport { written: produced.into_iter().collect(), changed, removed, kept })
     }
 }
 

@@ -1,4 +1,5 @@
-//! The rebuild graph: which pages a change must re-render.
+//! The rebuild graph: which pages a change must re-render (for `serve`, and
+//! for `build` against the snapshot it keeps in `.verdict-cache/`).
 //!
 //! Instead of tracking dependencies while rendering, `serve` compares the site
 //! before and after a change. Every list (home, all claims, a speaker's claims,
@@ -171,7 +172,7 @@ impl List {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 enum ListKey {
     Home,
     Claims,
@@ -213,6 +214,19 @@ struct ClaimPrint {
     page: u64,
 }
 
+/// A list as stored: key, header, entries, entries per page.
+type StoredList = (ListKey, u64, Vec<(u64, u64)>, u64);
+
+/// [`Snapshot`] in a form JSON can hold (maps as lists of pairs).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredSnapshot {
+    globals: u64,
+    claims: Vec<(String, PathBuf, u64)>,
+    lists: Vec<StoredList>,
+    pages: Vec<(String, u64)>,
+    archives: Vec<(String, u64)>,
+}
+
 /// Fingerprints of everything a site's pages show, kept between rebuilds so
 /// that a change can be planned without keeping a copy of the old site.
 #[derive(Debug, Clone, Default)]
@@ -227,6 +241,45 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The snapshot as JSON, for `.verdict-cache/` (entries sorted: the same
+    /// site always gives the same text).
+    pub fn to_json(&self) -> String {
+        let mut stored = StoredSnapshot {
+            globals: self.globals,
+            claims: self.claims.iter().map(|(slug, c)| (slug.clone(), c.file.clone(), c.page)).collect(),
+            lists: self
+                .lists
+                .iter()
+                .map(|(key, l)| (key.clone(), l.header, l.entries.clone(), l.per_page as u64))
+                .collect(),
+            pages: self.pages.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            archives: self.archives.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        };
+        stored.claims.sort();
+        stored.lists.sort_by(|a, b| format!("{:?}", a.0).cmp(&format!("{:?}", b.0)));
+        stored.pages.sort();
+        stored.archives.sort();
+        serde_json::to_string(&stored).unwrap_or_default()
+    }
+
+    /// Reads a snapshot written by [`Snapshot::to_json`]; `None` if it is not one.
+    pub fn from_json(text: &str) -> Option<Snapshot> {
+        let stored: StoredSnapshot = serde_json::from_str(text).ok()?;
+        Some(Snapshot {
+            globals: stored.globals,
+            claims: stored.claims.into_iter().map(|(slug, file, page)| (slug, ClaimPrint { file, page })).collect(),
+            lists: stored
+                .lists
+                .into_iter()
+                .map(|(key, header, entries, per_page)| {
+                    (key, List { header, entries, per_page: usize::try_from(per_page).unwrap_or(usize::MAX) })
+                })
+                .collect(),
+            pages: stored.pages.into_iter().collect(),
+            archives: stored.archives.into_iter().collect(),
+        })
+    }
+
     /// Fingerprints every page of `site`.
     pub fn of(site: &Site) -> Snapshot {
         let prints = EntityPrints::of(site);
@@ -398,7 +451,18 @@ pub fn removed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
 /// changed. Returns the plan and the snapshot of `new`, for the next change.
 pub fn plan(old: &Snapshot, new: &Site, changed_files: &HashSet<PathBuf>) -> (Plan, Snapshot) {
     let snapshot = Snapshot::of(new);
-    let remove = removed_paths(old, &snapshot);
+    let (plan, _) = plan_against(old, &snapshot, new, changed_files);
+    (plan, snapshot)
+}
+
+/// [`plan`] with the new site's snapshot already taken.
+pub fn plan_against<'s>(
+    old: &Snapshot,
+    snapshot: &'s Snapshot,
+    new: &Site,
+    changed_files: &HashSet<PathBuf>,
+) -> (Plan, &'s Snapshot) {
+    let remove = removed_paths(old, snapshot);
     if old.globals != snapshot.globals {
         return (Plan { render: all_pages(new), remove, full: true }, snapshot);
     }

@@ -1,0 +1,188 @@
+//! Incremental `verdict build`: render again only what an edit changed.
+//!
+//! After each build, the fingerprints of every page ([`Snapshot`]), a hash of
+//! every content and static file, and the size and modification time of every
+//! output file are kept in `.verdict-cache/build-<output>.json`. The next build
+//! plans against them with the same rebuild graph `serve` uses: pages whose
+//! inputs did not change are neither rendered nor written, and keep their
+//! bytes and times. The plan is only trusted when everything it rests on
+//! holds: the same verdict, theme and options, and every kept output file
+//! still as that build left it (a file touched by hand is rendered again).
+//! Anything else, and a missing or unreadable state, means a full render, so
+//! deleting `.verdict-cache/` is always safe.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::load::LoadedSite;
+use crate::model::Site;
+use crate::render::graph::{self, Snapshot};
+use crate::render::{all_pages, fnv1a, PageId};
+use crate::write::CACHE_DIR;
+
+/// The state a build leaves for the next one.
+#[derive(Serialize, Deserialize)]
+struct BuildState {
+    /// Version, theme and options: any difference means a full render.
+    key: String,
+    /// Content and static file (relative to the root) → hash of its bytes.
+    inputs: Vec<(PathBuf, u64)>,
+    /// [`Snapshot::to_json`] of the site built.
+    snapshot: String,
+    /// Output path → (size, modification time in nanoseconds) after the build.
+    outputs: Vec<(String, u64, i128)>,
+}
+
+/// What the previous build left, read back.
+pub struct Previous {
+    inputs: HashMap<PathBuf, u64>,
+    snapshot: Snapshot,
+    outputs: HashMap<String, (u64, i128)>,
+}
+
+/// Which pages to render, and which files of the previous output stand as they are.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Pages to render.
+    pub render: Vec<PageId>,
+    /// Output paths of the previous build kept without rendering.
+    pub keep: Vec<String>,
+    /// Whether the feeds, sitemap, search index and open data must be
+    /// generated again (anything changed at all).
+    pub extras: bool,
+}
+
+/// The cache key of a build: everything outside the content that the output depends on.
+pub fn key(theme_fingerprint: u64, drafts: bool, base_url: &str) -> String {
+    format!("verdict {} theme {theme_fingerprint:016x} drafts {drafts} base {base_url}", env!("CARGO_PKG_VERSION"))
+}
+
+fn state_path(root: &Path, output: &Path) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    root.join(CACHE_DIR).join(format!("build-{name}-{:016x}.json", fnv1a(output.as_os_str().as_encoded_bytes())))
+}
+
+/// Reads the state of the previous build into `output`, if it was made with `key`.
+pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
+    let text = fs::read_to_string(state_path(root, output)).ok()?;
+    let state: BuildState = serde_json::from_str(&text).ok()?;
+    if state.key != key {
+        return None;
+    }
+    Some(Previous {
+        inputs: state.inputs.into_iter().collect(),
+        snapshot: Snapshot::from_json(&state.snapshot)?,
+        outputs: state.outputs.into_iter().map(|(path, size, time)| (path, (size, time))).collect(),
+    })
+}
+
+/// Every input file of the site that is not in the model's fingerprints:
+/// the content files' own text and the static files.
+pub fn inputs(root: &Path, loaded: &LoadedSite, static_files: &[(String, PathBuf)]) -> Vec<(PathBuf, u64)> {
+    fn text_hash<T>(file: &crate::load::Loaded<T>) -> (PathBuf, u64) {
+        let front = fnv1a(file.doc.source.text.as_bytes());
+        (file.relative_path.clone(), front ^ fnv1a(file.body.as_bytes()).rotate_left(17))
+    }
+    let mut inputs: Vec<(PathBuf, u64)> = loaded
+        .claims
+        .par_iter()
+        .map(text_hash)
+        .chain(loaded.speakers.par_iter().map(text_hash))
+        .chain(loaded.sources.par_iter().map(text_hash))
+        .chain(loaded.pages.par_iter().map(text_hash))
+        .collect();
+    inputs.extend(static_files.iter().map(|(_, file)| {
+        let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
+        (relative, fs::read(file).map(|bytes| fnv1a(&bytes)).unwrap_or(0))
+    }));
+    inputs.sort();
+    inputs
+}
+
+/// Plans a build of `site` against the previous one. `None`: render everything.
+pub fn plan(
+    previous: &Previous,
+    site: &Site,
+    snapshot: &Snapshot,
+    inputs: &[(PathBuf, u64)],
+    output: &Path,
+) -> Option<Plan> {
+    let changed: HashSet<PathBuf> =
+        inputs.iter().filter(|(path, hash)| previous.inputs.get(path) != Some(hash)).map(|(p, _)| p.clone()).collect();
+    let gone = previous.inputs.keys().any(|path| !inputs.iter().any(|(p, _)| p == path));
+    let (graph_plan, _) = graph::plan_against(&previous.snapshot, snapshot, site, &changed);
+    if graph_plan.full {
+        return None;
+    }
+    let mut render: HashSet<PageId> = graph_plan.render.iter().copied().collect();
+    let mut extras = !changed.is_empty() || gone || !render.is_empty() || !graph_plan.remove.is_empty();
+    let pages: HashMap<String, PageId> = all_pages(site).into_iter().map(|id| (id.output_path(site), id)).collect();
+    let statics: HashSet<String> = inputs
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix("static").ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    // Every file kept must still be what that build wrote; a page touched by
+    // hand is rendered again, a generated file touched by hand regenerates them all.
+    let intact = |path: &String| {
+        let recorded = previous.outputs.get(path);
+        recorded.is_some() && stamp(&output.join(path)).as_ref() == recorded
+    };
+    let damaged: Vec<PageId> =
+        pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();
+    render.extend(damaged);
+    if !extras {
+        let generated: Vec<&String> =
+            previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).collect();
+        extras = !generated.par_iter().all(|path| intact(path));
+    }
+    let mut keep: Vec<String> = pages.iter().filter(|(_, id)| !render.contains(id)).map(|(p, _)| p.clone()).collect();
+    if !extras {
+        // Nothing changed: the generated files (feeds, search, open data) stand too.
+        keep.extend(previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).cloned());
+    }
+    keep.sort();
+    let mut render: Vec<PageId> = render.into_iter().collect();
+    render.sort();
+    Some(Plan { render, keep, extras })
+}
+
+/// Size and modification time of a file.
+fn stamp(path: &Path) -> Option<(u64, i128)> {
+    let metadata = fs::symlink_metadata(path).ok()?;
+    let time = metadata.modified().ok()?;
+    let nanos = match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    };
+    Some((metadata.len(), nanos))
+}
+
+/// Records the build just finished: `written` are the output paths it holds.
+/// Written to a temporary file and renamed, so a crash leaves the old state
+/// or the new one; either is checked against the files before being trusted.
+pub fn save(
+    root: &Path,
+    output: &Path,
+    key: String,
+    inputs: Vec<(PathBuf, u64)>,
+    snapshot: &Snapshot,
+    written: &[String],
+) -> std::io::Result<()> {
+    let outputs: Vec<(String, u64, i128)> = written
+        .par_iter()
+        .filter_map(|path| stamp(&output.join(path)).map(|(size, time)| (path.clone(), size, time)))
+        .collect();
+    let state = BuildState { key, inputs, snapshot: snapshot.to_json(), outputs };
+    let path = state_path(root, output);
+    if let Some(folder) = path.parent() {
+        fs::create_dir_all(folder)?;
+    }
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&temporary, serde_json::to_vec(&state).map_err(std::io::Error::other)?)?;
+    fs::rename(&temporary, &path)
+}
