@@ -113,7 +113,8 @@ pub fn plan(
 ) -> Option<Plan> {
     let changed: HashSet<PathBuf> =
         inputs.iter().filter(|(path, hash)| previous.inputs.get(path) != Some(hash)).map(|(p, _)| p.clone()).collect();
-    let gone = previous.inputs.keys().any(|path| !inputs.iter().any(|(p, _)| p == path));
+    let present: HashSet<&PathBuf> = inputs.iter().map(|(p, _)| p).collect();
+    let gone = previous.inputs.keys().any(|path| !present.contains(path));
     let (graph_plan, _) = graph::plan_against(&previous.snapshot, snapshot, site, &changed);
     if graph_plan.full {
         return None;

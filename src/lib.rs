@@ -205,8 +205,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let output = options.output_dir();
     // Refuse a dangerous output before doing any work.
     write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    let prepared = prepare(options)?;
-    let (site, theme) = (&prepared.site, &prepared.theme);
+    let Prepared { loaded, site, theme, warnings } = prepare(options)?;
+    let (site, theme) = (&site, &theme);
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
     let static_files = write::static_files(&options.root.join("static"));
     for (path, file) in &static_files {
@@ -217,7 +217,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 
     let output_abs = write::absolute(&output);
     let key = incremental::key(theme.fingerprint, options.drafts, &site.config.base_url);
-    let inputs = incremental::inputs(&options.root, &prepared.loaded, &static_files);
+    let inputs = incremental::inputs(&options.root, &loaded, &static_files);
+    // The files as read are only needed for messages, and there are none now:
+    // free them before rendering (the bodies stay, shared with the model).
+    drop(loaded);
     let snapshot = render::graph::Snapshot::of(site);
     let plan = writer
         .has_previous()
@@ -260,7 +263,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         kept: report.kept,
         output,
         millis: started.elapsed().as_millis(),
-        warnings: prepared.warnings,
+        warnings,
     })
 }
 
