@@ -17,7 +17,7 @@ const claims = Number(process.argv[2] ?? 10000);
 const queries = process.argv.length > 3 ? process.argv.slice(3) : ["peace", "sanctions frozen", "border security guarantee", "speaker 042", "topic-07 drones"];
 
 const work = mkdtempSync(join(tmpdir(), "verdict-bench-search-"));
-execFileSync("python3", [join(repo, "../shared/bench/gen_corpus.py"), "verdict", String(claims), join(work, "site")]);
+execFileSync("cargo", ["run", "--release", "--quiet", "--example", "corpus", "--", "verdict", String(claims), join(work, "site")], { cwd: repo, stdio: "inherit" });
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 const built = execFileSync(process.env.VERDICT_BIN, ["build", "--root", join(work, "site"), "--output", join(work, "out"), "--base-url", `${origin}/`]).toString().trim();

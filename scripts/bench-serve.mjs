@@ -5,7 +5,8 @@
 // Usage: node scripts/bench-serve.mjs [N=10000] [EDITS=100] [PAUSE_MS=250]
 // PAUSE_MS is the time between one save showing up and the next save: an
 // author's saves are seconds apart; 0 measures saves fired back to back.
-// Needs: a release build (cargo build --release), python3, Chromium.
+// Needs: a release build (cargo build --release) and Chromium; the corpus comes
+// from examples/corpus.rs.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,7 @@ const claims = Number(process.argv[2] ?? 10000);
 const edits = Number(process.argv[3] ?? 100);
 const pause = Number(process.argv[4] ?? 250);
 const root = mkdtempSync(join(tmpdir(), "verdict-bench-serve-"));
-execFileSync("python3", [join(repo, "../shared/bench/gen_corpus.py"), "verdict", String(claims), root]);
+execFileSync("cargo", ["run", "--release", "--quiet", "--example", "corpus", "--", "verdict", String(claims), root], { cwd: repo, stdio: "inherit" });
 
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];

@@ -52,8 +52,7 @@ pub struct ClaimFile {
     #[serde(deserialize_with = "strict::string")]
     pub speaker: String,
     pub verdict: VerdictKey,
-    /// `date` is accepted too: it is what Hugo and Zola front matter calls it,
-    /// and what the shared benchmark corpus writes.
+    /// `date` is accepted too: it is what Hugo and Zola front matter calls it.
     #[serde(alias = "date")]
     pub published: Date,
     #[serde(default)]
