@@ -71,25 +71,44 @@ enum Command {
         dir: PathBuf,
     },
     /// Validate everything a build would, writing nothing.
-    Check {
-        #[command(flatten)]
-        root: RootArg,
-        /// Include claims marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Also request every external URL (citations, sources, speakers, claim_url) and report dead ones.
-        #[arg(long)]
-        external: bool,
-        /// With --external: seconds to wait for each answer.
-        #[arg(long, value_name = "SECS", default_value_t = 10)]
-        timeout: u64,
-        /// With --external: reuse results younger than this many hours (0: always request).
-        #[arg(long, value_name = "HOURS", default_value_t = 24)]
-        cache_hours: u64,
-        /// Exit with status 1 when there are warnings (for CI).
-        #[arg(long)]
-        deny_warnings: bool,
-    },
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Include claims marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Also request every external URL (citations, sources, speakers, claim_url) and report dead ones.
+    #[arg(long)]
+    external: bool,
+    /// With --external: seconds to wait for each answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    timeout: u64,
+    /// With --external: reuse results younger than this many hours (0: always request).
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    cache_hours: u64,
+    /// Exit with status 1 when there are warnings (for CI).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Problems as text on stderr (human), one JSON array on stdout (json), or GitHub Actions annotations on stdout (github).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// How `verdict check` writes the problems it finds.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    // Plain comments, not doc comments: clap would turn these into a
+    // paragraph per value in `check --help`; the flag's help says it all.
+    // Compiler-style text on stderr, each problem with its line quoted.
+    Human,
+    // One JSON array of problems on stdout.
+    Json,
+    // GitHub Actions workflow commands on stdout: annotations on a pull request.
+    Github,
 }
 
 #[derive(Subcommand)]
@@ -200,45 +219,92 @@ fn main() -> ExitCode {
             }
             Err(error) => scaffold_failure(&error),
         },
-        Command::Check { root, drafts, external, timeout, cache_hours, deny_warnings } => {
-            let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
-            let result = if external {
-                let links = verdict::check::links::LinkCheckOptions {
-                    timeout: std::time::Duration::from_secs(timeout.max(1)),
-                    cache_ttl: std::time::Duration::from_secs(cache_hours * 3600),
-                    ..Default::default()
-                };
-                let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
-                let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
-                let result = verdict::check_external(&options, &links, &progress);
-                if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
-                    bar.finish_and_clear();
-                }
-                result.map(|(warnings, results)| (warnings, Some(results)))
-            } else {
-                verdict::check(&options).map(|warnings| (warnings, None))
-            };
-            let (warnings, links) = match result {
-                Ok(checked) => checked,
-                Err(error) => return report_failure(&error, None),
-            };
+        Command::Check(args) => run_check(args),
+    }
+}
+
+/// `verdict check`: the problems in the chosen format, then the exit status
+/// (1 for errors or dead links, and for warnings with --deny-warnings).
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options = BuildOptions { root: args.root.root, drafts: args.drafts, ..BuildOptions::default() };
+    let result = if args.external {
+        let links = verdict::check::links::LinkCheckOptions {
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+            cache_ttl: std::time::Duration::from_secs(args.cache_hours * 3600),
+            ..Default::default()
+        };
+        let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
+        let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
+        let result = verdict::check_external(&options, &links, &progress);
+        if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
+            bar.finish_and_clear();
+        }
+        result.map(|(warnings, results)| (warnings, Some(results)))
+    } else {
+        verdict::check(&options).map(|warnings| (warnings, None))
+    };
+    let (warnings, links) = match result {
+        Ok(checked) => checked,
+        Err(BuildError::Content(problems)) if args.format != Format::Human => {
+            print_machine_readable(args.format, &problems);
+            let _ = writeln!(io::stderr().lock(), "error: {} found", count(problems.len(), "problem"));
+            return ExitCode::from(1);
+        }
+        Err(error) => return report_failure(&error, None),
+    };
+    let dead = match args.format {
+        Format::Human => {
             print_diagnostics(&warnings);
-            let status = links.as_deref().map_or(ExitCode::SUCCESS, report_links);
-            let plural = if warnings.len() == 1 { "" } else { "s" };
-            if deny_warnings && !warnings.is_empty() {
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "error: {} warning{plural}, and --deny-warnings was given",
-                    warnings.len()
-                );
-                return ExitCode::from(1);
+            links.as_deref().is_some_and(report_links)
+        }
+        format => {
+            let mut problems = warnings.clone();
+            let dead = links.as_deref().map(verdict::check::report::dead_links).unwrap_or_default();
+            problems.extend_from_slice(&dead);
+            verdict::sort_diagnostics(&mut problems);
+            print_machine_readable(format, &problems);
+            if !dead.is_empty() {
+                let _ = writeln!(io::stderr().lock(), "error: {} used", count(dead.len(), "dead link"));
             }
-            if links.is_none() {
-                let _ = writeln!(io::stdout().lock(), "no errors ({} warning{plural})", warnings.len());
-            }
-            status
+            !dead.is_empty()
+        }
+    };
+    if args.deny_warnings && !warnings.is_empty() {
+        let _ =
+            writeln!(io::stderr().lock(), "error: {}, and --deny-warnings was given", count(warnings.len(), "warning"));
+        return ExitCode::from(1);
+    }
+    if dead {
+        return ExitCode::from(1);
+    }
+    let summary = format!("no errors ({})", count(warnings.len(), "warning"));
+    match (args.format, &links) {
+        // With --external the link report ends the text.
+        (Format::Human, Some(_)) => {}
+        (Format::Human, None) => {
+            let _ = writeln!(io::stdout().lock(), "{summary}");
+        }
+        // stdout holds only what the machine reads.
+        _ => {
+            let _ = writeln!(io::stderr().lock(), "{summary}");
         }
     }
+    ExitCode::SUCCESS
+}
+
+/// `3 warnings`, `1 warning`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The problems as JSON or GitHub workflow commands, on stdout.
+fn print_machine_readable(format: Format, problems: &[Diagnostic]) {
+    let text = match format {
+        Format::Json => verdict::check::report::json(problems),
+        Format::Github => verdict::check::report::github(problems),
+        Format::Human => return print_diagnostics(problems),
+    };
+    let _ = io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn print_serve_message(message: verdict::serve::ServeMessage) {
@@ -330,8 +396,8 @@ fn show_link_progress(bar: &std::sync::Mutex<Option<indicatif::ProgressBar>>, ev
     }
 }
 
-/// Prints dead, redirected and slow links with where they are used; exit 1 on dead links.
-fn report_links(results: &[verdict::check::links::LinkResult]) -> ExitCode {
+/// Prints dead, redirected and slow links with where they are used; true if any is dead.
+fn report_links(results: &[verdict::check::links::LinkResult]) -> bool {
     use verdict::check::links::LinkStatus;
     let mut out = io::stdout().lock();
     let uses = |out: &mut io::StdoutLock, result: &verdict::check::links::LinkResult| {
@@ -376,11 +442,7 @@ fn report_links(results: &[verdict::check::links::LinkResult]) -> ExitCode {
         redirected.len(),
         slow.len()
     );
-    if dead.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    !dead.is_empty()
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
