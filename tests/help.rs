@@ -13,7 +13,7 @@ fn transcript(args: &[&str]) -> String {
 
 #[test]
 fn help_transcripts_are_up_to_date() {
-    let commands: [&[&str]; 9] = [
+    let commands: [&[&str]; 11] = [
         &["--help"],
         &["build", "--help"],
         &["serve", "--help"],
@@ -23,6 +23,8 @@ fn help_transcripts_are_up_to_date() {
         &["new", "speaker", "--help"],
         &["new", "source", "--help"],
         &["init", "--help"],
+        &["completions", "--help"],
+        &["man", "--help"],
     ];
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
     let mut stale = Vec::new();
