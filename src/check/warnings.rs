@@ -54,7 +54,9 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
                     Some(slug) => sources.get(slug.trim()).copied().unwrap_or((None, false)),
                     None => (citation.publisher.as_deref(), false),
                 };
-                publishers.push(publisher);
+                // `publisher: ""` (as a stub has it) names no publisher: it
+                // must neither count as one nor be named in the message.
+                publishers.push(publisher.map(str::trim).filter(|p| !p.is_empty()));
                 let has_quote = citation.quote.as_deref().is_some_and(|q| !q.trim().is_empty());
                 if citation.url.is_none() && !source_has_url && !has_quote {
                     warnings.push(
@@ -68,9 +70,11 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
                 }
             }
         }
-        let named: BTreeSet<&str> = publishers.iter().flatten().copied().collect();
-        if !publishers.is_empty() && publishers.iter().all(Option::is_some) && named.len() == 1 {
-            let publisher = named.iter().next().copied().unwrap_or_default();
+        // Only when every citation names its publisher can they all be one;
+        // an unnamed publisher may be another one.
+        let every_one_named = publishers.iter().all(Option::is_some);
+        let named: Vec<&str> = publishers.iter().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect();
+        if let (true, [publisher]) = (every_one_named, named.as_slice()) {
             let key = if front.supporting.is_empty() { "contradicting" } else { "supporting" };
             warnings.push(
                 doc.error_at_key(key, format!("every source of this fact check is from one publisher ({publisher})"))
