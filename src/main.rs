@@ -136,21 +136,21 @@ enum Format {
 enum NewKind {
     /// content/claims/SLUG.md: a fact check (a draft until you remove `draft: true`).
     Claim {
-        /// The file name and URL of the claim: lowercase letters, digits and `-`.
+        /// The file name and URL of the claim: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
     },
     /// content/speakers/SLUG.md: a person or organisation.
     Speaker {
-        /// The file name and URL of the speaker.
+        /// The file name and URL of the speaker: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
     },
     /// content/sources/SLUG.md: a source claims can cite with `source: SLUG`.
     Source {
-        /// The file name and URL of the source.
+        /// The file name and URL of the source: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
@@ -305,7 +305,9 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
 fn scaffold_failure(error: &verdict::scaffold::ScaffoldError) -> ExitCode {
     let _ = writeln!(io::stderr().lock(), "error: {error}");
     match error {
-        verdict::scaffold::ScaffoldError::BadSlug(_) => ExitCode::from(2),
+        verdict::scaffold::ScaffoldError::BadSlug(_) | verdict::scaffold::ScaffoldError::SlugWithExtension(_) => {
+            ExitCode::from(2)
+        }
         _ => ExitCode::from(1),
     }
 }

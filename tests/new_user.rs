@@ -1,0 +1,58 @@
+//! A new user's first steps, followed to the letter: `verdict init`, `verdict
+//! new`, `verdict check --deny-warnings`, `verdict build`. Each test is named
+//! after what a new user met before it was fixed.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn a_site_fresh_from_init_passes_check_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_cli(dir.path(), &["init", "newsite"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let run = run_cli(dir.path(), &["check", "--root", "newsite", "--deny-warnings"]);
+    assert_eq!(run.code, 0, "the starter site has warnings:\n{}", run.stderr);
+    assert_eq!(run.stdout, "no errors (0 warnings)\n");
+}
+
+/// `new claim` stubs `publisher: ""`; the warning named that empty publisher
+/// as "every source of this fact check is from one publisher ()".
+#[test]
+fn a_claim_stub_never_warns_about_an_empty_publisher() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "s"]).code, 0);
+    assert_eq!(run_cli(dir.path(), &["new", "claim", "fresh", "--root", "s"]).code, 0);
+    let run = run_cli(dir.path(), &["check", "--root", "s", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("()"), "an empty name in a message:\n{}", run.stderr);
+    assert!(!run.stderr.contains("one publisher"), "no publisher is named, so none is the only one:\n{}", run.stderr);
+}
+
+/// The README says a slug may hold letters, digits, `-`, `_` and `.`;
+/// `new claim` refused `_` and `.` and said "lowercase letters, digits and `-`".
+#[test]
+fn new_claim_accepts_every_slug_the_readme_allows() {
+    let site = TestSite::with_config(&[]);
+    let help = site.cli(&["new", "claim", "--help"]);
+    assert!(help.stdout.contains("letters, digits, `-`, `_` and `.`"), "{}", help.stdout);
+    let readme = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("letters, digits, `-`, `_` and `.`"), "the README says the same");
+    for slug in ["claim_01.v2", "Budget-2025", "a.b-c_d"] {
+        let run = site.cli(&["new", "claim", slug]);
+        assert_eq!(run.code, 0, "{slug}: {}", run.stderr);
+        assert!(site.path(&format!("content/claims/{slug}.md")).is_file(), "{slug}");
+    }
+    // The stubs are valid claims under those names.
+    let run = site.cli(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("claims/claim_01.v2/index.html").is_file());
+
+    for (bad, says) in [("x.md", "leave out `.md`"), ("a b", "letters, digits"), (".hidden", "letters, digits")] {
+        let run = site.cli(&["new", "claim", bad]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{bad}: {}", run.stderr);
+    }
+}
