@@ -186,6 +186,14 @@ fn main() -> ExitCode {
                         summary.changed,
                         summary.removed
                     );
+                    if summary.check_warnings > 0 {
+                        let total = summary.warnings.len() + summary.check_warnings;
+                        let _ = writeln!(
+                            io::stderr().lock(),
+                            "{total} warning{}: run `verdict check` to see them",
+                            if total == 1 { "" } else { "s" }
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(error) => report_failure(&error, Some(&options.output_dir())),

@@ -56,3 +56,24 @@ fn new_claim_accepts_every_slug_the_readme_allows() {
         assert!(run.stderr.contains(says), "{bad}: {}", run.stderr);
     }
 }
+/// `build` printed nothing about the warnings `check` finds, so they went
+/// unseen by anyone who only builds.
+#[test]
+fn build_says_when_check_would_warn() {
+    let claim = claim("Ann Lee", "true", "2025-01-01", "");
+    let site = TestSite::with_config(&[("content/claims/one.md", &claim)]);
+    let warnings = verdict::check(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    assert!(warnings.len() >= 3, "no methodology, corrections or about page: {}", list(&warnings));
+    let run = site.cli(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "stdout stays one summary line: {}", run.stdout);
+    let note = format!("{} warnings: run `verdict check` to see them", warnings.len());
+    assert!(run.stderr.contains(&note), "expected `{note}` in:\n{}", run.stderr);
+
+    // A site with nothing to warn about gets no such line.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "clean"]).code, 0);
+    let run = run_cli(dir.path(), &["build", "--root", "clean"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
