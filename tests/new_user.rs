@@ -18,6 +18,16 @@ fn a_site_fresh_from_init_passes_check_deny_warnings() {
     assert_eq!(run.stdout, "no errors (0 warnings)\n");
 }
 
+#[test]
+fn the_site_yaml_of_init_points_to_the_content_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "s"]).code, 0);
+    let config = fs::read_to_string(dir.path().join("s/site.yaml")).unwrap();
+    assert!(config.lines().any(|l| l.starts_with('#') && l.contains("docs/CONTENT.md")), "{config}");
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/CONTENT.md");
+    assert!(reference.is_file(), "site.yaml names a file the repository does not have");
+}
+
 /// `new claim` stubs `publisher: ""`; the warning named that empty publisher
 /// as "every source of this fact check is from one publisher ()".
 #[test]
