@@ -167,3 +167,138 @@ fn the_reference_names_every_key_the_code_accepts() {
     }
     assert!(missing.is_empty(), "docs/CONTENT.md has no row for: {missing:?}");
 }
+
+/// The YAML blocks of docs/CI.md, parsed: GitHub's workflow, then GitLab's.
+fn ci_pipelines() -> (serde_yaml::Value, serde_yaml::Value) {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/CI.md")).expect("docs/CI.md");
+    let parse = |heading: &str| {
+        let block = &examples(&doc, heading)[0];
+        serde_yaml::from_str::<serde_yaml::Value>(block).unwrap_or_else(|e| panic!("{heading}: {e}\n{block}"))
+    };
+    (parse("## GitHub Actions"), parse("## GitLab CI"))
+}
+
+/// Runs shell `lines` in `dir` as a CI runner would, with this build's
+/// `verdict` first on the PATH; returns the exit status and the output.
+fn run_ci_lines(dir: &Path, lines: &[String], env: &[(&str, &str)]) -> (i32, String) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_verdict")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let output = std::process::Command::new("bash")
+        .arg("-ec")
+        .arg(lines.join("\n"))
+        .current_dir(dir)
+        .env("PATH", path)
+        .envs(env.iter().copied())
+        .output()
+        .expect("bash");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.code().unwrap_or(-1), text)
+}
+
+/// The `run:` lines of a GitHub job's steps that call verdict (not the install).
+fn github_runs(workflow: &serde_yaml::Value, job: &str) -> Vec<String> {
+    let steps = workflow["jobs"][job]["steps"].as_sequence().unwrap_or_else(|| panic!("no job {job}"));
+    steps
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .filter(|run| run.starts_with("verdict "))
+        .map(|run| run.replace("${{ steps.pages.outputs.base_url }}", "https://desk.github.io/checks"))
+        .collect()
+}
+
+#[test]
+fn the_github_workflow_checks_with_annotations_and_deploys_to_pages() {
+    let (github, _) = ci_pipelines();
+    let check = github_runs(&github, "check");
+    assert_eq!(check, ["verdict check --deny-warnings --format github", "verdict check --deny-warnings"]);
+    let uses: Vec<&str> = github["jobs"]["deploy"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["uses"].as_str())
+        .collect();
+    for action in ["actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@"] {
+        assert!(uses.iter().any(|u| u.starts_with(action)), "deploy does not use {action}: {uses:?}");
+    }
+
+    // The check step on a broken site: one annotation per problem, and a failed step.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken");
+    copy_dir(&fixture("broken"), &broken);
+    let (code, output) = run_ci_lines(&broken, &check[..1], &[]);
+    assert_eq!(code, 1, "{output}");
+    assert_eq!(output.lines().filter(|l| l.starts_with("::error file=content/claims/bad.md,line=")).count(), 6);
+
+    // A site fresh from `verdict init` passes, and the deploy job's build works.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "site"]).code, 0);
+    let site = dir.path().join("site");
+    let (code, output) = run_ci_lines(&site, &check, &[]);
+    assert_eq!(code, 0, "{output}");
+    let (code, output) = run_ci_lines(&site, &github_runs(&github, "deploy"), &[]);
+    assert_eq!(code, 0, "{output}");
+    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(home.contains("href=\"/checks/"), "links under the Pages path");
+}
+
+#[test]
+fn the_gitlab_pipeline_reports_code_quality_and_publishes_public() {
+    let (_, gitlab) = ci_pipelines();
+    let script = |job: &str| -> Vec<String> {
+        gitlab[job]["script"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("no job {job}"))
+            .iter()
+            .filter_map(|line| line.as_str())
+            // The runner's image installs jq; this machine has it.
+            .filter(|line| !line.starts_with("apt-get"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(gitlab["check"]["artifacts"]["reports"]["codequality"], "gl-code-quality-report.json");
+    assert_eq!(gitlab["pages"]["artifacts"]["paths"][0], "public");
+
+    // The whole check job on a broken site: it fails, and every problem is in the report.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken");
+    copy_dir(&fixture("broken"), &broken);
+    let (code, output) = run_ci_lines(&broken, &script("check"), &[]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("error: unknown verdict `flase`"), "the problems in full in the log:\n{output}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(broken.join("gl-code-quality-report.json")).unwrap()).unwrap();
+    let issues = report.as_array().expect("an array");
+    assert_eq!(issues.len(), 6, "{report}");
+    let verdict = issues.iter().find(|i| i["description"].as_str().unwrap().starts_with("unknown verdict")).unwrap();
+    assert_eq!(verdict["location"]["path"], "content/claims/bad.md");
+    assert_eq!(verdict["location"]["lines"]["begin"], 4);
+    assert_eq!(verdict["severity"], "major");
+    let fingerprints: std::collections::HashSet<&str> =
+        issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(fingerprints.len(), 6, "fingerprints are unique");
+
+    // A clean site passes with an empty report, and the pages job builds public/.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "site"]).code, 0);
+    let site = dir.path().join("site");
+    let (code, output) = run_ci_lines(&site, &script("check"), &[]);
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(std::fs::read_to_string(site.join("gl-code-quality-report.json")).unwrap().trim(), "[]");
+    let pages_url = [("CI_PAGES_URL", "https://desk.gitlab.io/checks")];
+    let (code, output) = run_ci_lines(&site, &script("pages"), &pages_url);
+    assert_eq!(code, 0, "{output}");
+    assert!(std::fs::read_to_string(site.join("public/index.html")).unwrap().contains("href=\"/checks/"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
