@@ -102,6 +102,8 @@ pub struct BuildSummary {
     pub millis: u128,
     /// Warnings met on the way (the build still succeeded).
     pub warnings: Vec<Diagnostic>,
+    /// How many more warnings `verdict check` would show (its editor warnings).
+    pub check_warnings: usize,
 }
 
 /// A loaded, checked and themed site, ready to render.
@@ -218,6 +220,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let output_abs = write::absolute(&output);
     let key = incremental::key(theme.fingerprint, options.drafts, &site.config.base_url);
     let inputs = incremental::inputs(&options.root, &loaded, &static_files);
+    let check_warnings = check::warnings::count(&loaded, site);
     // The files as read are only needed for messages, and there are none now:
     // free them before rendering (the bodies stay, shared with the model).
     drop(loaded);
@@ -264,6 +267,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         output,
         millis: started.elapsed().as_millis(),
         warnings,
+        check_warnings,
     })
 }
 

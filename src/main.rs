@@ -6,8 +6,14 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use verdict::{BuildError, BuildOptions, Diagnostic};
+
+// The binary's own modules live in src/cli/, apart from the library's.
+#[path = "cli/check.rs"]
+mod check_command;
+#[path = "cli/man.rs"]
+mod man;
 
 /// mimalloc instead of the system allocator: see its line in Cargo.toml.
 #[global_allocator]
@@ -71,46 +77,80 @@ enum Command {
         dir: PathBuf,
     },
     /// Validate everything a build would, writing nothing.
-    Check {
-        #[command(flatten)]
-        root: RootArg,
-        /// Include claims marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Also request every external URL (citations, sources, speakers, claim_url) and report dead ones.
-        #[arg(long)]
-        external: bool,
-        /// With --external: seconds to wait for each answer.
-        #[arg(long, value_name = "SECS", default_value_t = 10)]
-        timeout: u64,
-        /// With --external: reuse results younger than this many hours (0: always request).
-        #[arg(long, value_name = "HOURS", default_value_t = 24)]
-        cache_hours: u64,
-        /// Exit with status 1 when there are warnings (for CI).
-        #[arg(long)]
-        deny_warnings: bool,
+    Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    #[command(after_help = "Install it where your shell looks, for example:\n  \
+        bash: verdict completions bash > ~/.local/share/bash-completion/completions/verdict\n  \
+        zsh:  verdict completions zsh > ~/.zfunc/_verdict   (with fpath+=~/.zfunc before compinit in ~/.zshrc)\n  \
+        fish: verdict completions fish > ~/.config/fish/completions/verdict.fish")]
+    Completions {
+        /// The shell to complete verdict's commands and flags in.
+        shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Write verdict.1 and a page per command (verdict-build.1, ...) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Include claims marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Also request every external URL (citations, sources, speakers, claim_url) and report dead ones.
+    #[arg(long)]
+    external: bool,
+    /// With --external: seconds to wait for each answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    timeout: u64,
+    /// With --external: reuse results younger than this many hours (0: always request).
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    cache_hours: u64,
+    /// Exit with status 1 when there are warnings (for CI).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Problems as text on stderr (human), one JSON array on stdout (json), or GitHub Actions annotations on stdout (github).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// How `verdict check` writes the problems it finds.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    // Plain comments, not doc comments: clap would turn these into a
+    // paragraph per value in `check --help`; the flag's help says it all.
+    // Compiler-style text on stderr, each problem with its line quoted.
+    Human,
+    // One JSON array of problems on stdout.
+    Json,
+    // GitHub Actions workflow commands on stdout: annotations on a pull request.
+    Github,
 }
 
 #[derive(Subcommand)]
 enum NewKind {
     /// content/claims/SLUG.md: a fact check (a draft until you remove `draft: true`).
     Claim {
-        /// The file name and URL of the claim: lowercase letters, digits and `-`.
+        /// The file name and URL of the claim: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
     },
     /// content/speakers/SLUG.md: a person or organisation.
     Speaker {
-        /// The file name and URL of the speaker.
+        /// The file name and URL of the speaker: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
     },
     /// content/sources/SLUG.md: a source claims can cite with `source: SLUG`.
     Source {
-        /// The file name and URL of the source.
+        /// The file name and URL of the source: letters, digits, `-`, `_` and `.`.
         slug: String,
         #[command(flatten)]
         root: RootArg,
@@ -146,6 +186,14 @@ fn main() -> ExitCode {
                         summary.changed,
                         summary.removed
                     );
+                    if summary.check_warnings > 0 {
+                        let total = summary.warnings.len() + summary.check_warnings;
+                        let _ = writeln!(
+                            io::stderr().lock(),
+                            "{total} warning{}: run `verdict check` to see them",
+                            if total == 1 { "" } else { "s" }
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(error) => report_failure(&error, Some(&options.output_dir())),
@@ -200,44 +248,14 @@ fn main() -> ExitCode {
             }
             Err(error) => scaffold_failure(&error),
         },
-        Command::Check { root, drafts, external, timeout, cache_hours, deny_warnings } => {
-            let options = BuildOptions { root: root.root, drafts, ..BuildOptions::default() };
-            let result = if external {
-                let links = verdict::check::links::LinkCheckOptions {
-                    timeout: std::time::Duration::from_secs(timeout.max(1)),
-                    cache_ttl: std::time::Duration::from_secs(cache_hours * 3600),
-                    ..Default::default()
-                };
-                let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
-                let progress = |event: verdict::check::links::Progress| show_link_progress(&bar, event);
-                let result = verdict::check_external(&options, &links, &progress);
-                if let Ok(Some(bar)) = bar.lock().map(|mut b| b.take()) {
-                    bar.finish_and_clear();
-                }
-                result.map(|(warnings, results)| (warnings, Some(results)))
-            } else {
-                verdict::check(&options).map(|warnings| (warnings, None))
-            };
-            let (warnings, links) = match result {
-                Ok(checked) => checked,
-                Err(error) => return report_failure(&error, None),
-            };
-            print_diagnostics(&warnings);
-            let status = links.as_deref().map_or(ExitCode::SUCCESS, report_links);
-            let plural = if warnings.len() == 1 { "" } else { "s" };
-            if deny_warnings && !warnings.is_empty() {
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "error: {} warning{plural}, and --deny-warnings was given",
-                    warnings.len()
-                );
-                return ExitCode::from(1);
-            }
-            if links.is_none() {
-                let _ = writeln!(io::stdout().lock(), "no errors ({} warning{plural})", warnings.len());
-            }
-            status
+        Command::Check(args) => check_command::run_check(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "verdict", &mut script);
+            let _ = io::stdout().lock().write_all(&script);
+            ExitCode::SUCCESS
         }
+        Command::Man { dir } => man::run_man(Cli::command(), dir),
     }
 }
 
@@ -295,91 +313,10 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
 fn scaffold_failure(error: &verdict::scaffold::ScaffoldError) -> ExitCode {
     let _ = writeln!(io::stderr().lock(), "error: {error}");
     match error {
-        verdict::scaffold::ScaffoldError::BadSlug(_) => ExitCode::from(2),
+        verdict::scaffold::ScaffoldError::BadSlug(_) | verdict::scaffold::ScaffoldError::SlugWithExtension(_) => {
+            ExitCode::from(2)
+        }
         _ => ExitCode::from(1),
-    }
-}
-
-/// A progress bar on a terminal; one plain line per checked URL otherwise.
-fn show_link_progress(bar: &std::sync::Mutex<Option<indicatif::ProgressBar>>, event: verdict::check::links::Progress) {
-    use std::io::IsTerminal;
-    use verdict::check::links::Progress;
-    let Ok(mut bar) = bar.lock() else { return };
-    match event {
-        Progress::Started { total, cached } => {
-            if io::stderr().is_terminal() {
-                let progress = indicatif::ProgressBar::new(total as u64);
-                if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} links {wide_msg}") {
-                    progress.set_style(style);
-                }
-                progress.set_position(cached as u64);
-                *bar = Some(progress);
-            } else {
-                let _ = writeln!(io::stderr().lock(), "checking {total} links ({cached} from cache)");
-            }
-        }
-        Progress::Checked { url, done, total } => match bar.as_ref() {
-            Some(progress) => {
-                progress.set_position(done as u64);
-                progress.set_message(url);
-            }
-            None => {
-                let _ = writeln!(io::stderr().lock(), "[{done}/{total}] {url}");
-            }
-        },
-    }
-}
-
-/// Prints dead, redirected and slow links with where they are used; exit 1 on dead links.
-fn report_links(results: &[verdict::check::links::LinkResult]) -> ExitCode {
-    use verdict::check::links::LinkStatus;
-    let mut out = io::stdout().lock();
-    let uses = |out: &mut io::StdoutLock, result: &verdict::check::links::LinkResult| {
-        for place in &result.target.uses {
-            let _ = writeln!(out, "    {}:{}:{}", place.path.display(), place.line, place.column);
-        }
-    };
-    let dead: Vec<_> = results.iter().filter(|r| matches!(r.status, LinkStatus::Dead { .. })).collect();
-    let redirected: Vec<_> = results.iter().filter(|r| matches!(r.status, LinkStatus::Redirected { .. })).collect();
-    let slow: Vec<_> = results.iter().filter(|r| r.slow && !matches!(r.status, LinkStatus::Dead { .. })).collect();
-    if !dead.is_empty() {
-        let _ = writeln!(out, "dead links ({}):", dead.len());
-        for result in &dead {
-            if let LinkStatus::Dead { reason } = &result.status {
-                let _ = writeln!(out, "  {} ({reason})", result.target.url);
-            }
-            uses(&mut out, result);
-        }
-    }
-    if !redirected.is_empty() {
-        let _ = writeln!(out, "redirected links ({}):", redirected.len());
-        for result in &redirected {
-            if let LinkStatus::Redirected { to, .. } = &result.status {
-                let _ = writeln!(out, "  {} -> {to}", result.target.url);
-            }
-            uses(&mut out, result);
-        }
-    }
-    if !slow.is_empty() {
-        let _ = writeln!(out, "slow links ({}):", slow.len());
-        for result in &slow {
-            let _ = writeln!(out, "  {} ({} ms)", result.target.url, result.millis);
-            uses(&mut out, result);
-        }
-    }
-    let cached = results.iter().filter(|r| r.cached).count();
-    let _ = writeln!(
-        out,
-        "checked {} links ({cached} from cache): {} dead, {} redirected, {} slow",
-        results.len(),
-        dead.len(),
-        redirected.len(),
-        slow.len()
-    );
-    if dead.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }
 

@@ -19,6 +19,8 @@ use crate::model::Date;
 pub enum ScaffoldError {
     /// The slug cannot be a file name (a usage error).
     BadSlug(String),
+    /// The slug was given with the `.md` the file name will end with (a usage error).
+    SlugWithExtension(String),
     /// The file exists: it is never overwritten.
     Exists(PathBuf),
     /// `init` was pointed at a folder that already holds files.
@@ -32,8 +34,12 @@ impl std::fmt::Display for ScaffoldError {
             ScaffoldError::BadSlug(slug) => {
                 write!(
                     f,
-                    "`{slug}` cannot be a slug: use lowercase letters, digits and `-` (like `rubio-geneva-remarks`)"
+                    "`{slug}` cannot be a slug: use ASCII letters, digits, `-`, `_` and `.` (not first), like `rubio-geneva-remarks`"
                 )
+            }
+            ScaffoldError::SlugWithExtension(slug) => {
+                let stem = slug.strip_suffix(".md").unwrap_or(slug);
+                write!(f, "leave out `.md`: the slug `{stem}` makes the file `{stem}.md`")
             }
             ScaffoldError::Exists(path) => write!(f, "{} already exists: not overwriting it", path.display()),
             ScaffoldError::NotEmpty(dir) => {
@@ -161,7 +167,11 @@ What this source is, and why the desk relies on it.
 
 /// Writes a stub `content/<kind>s/SLUG.md` under `root`; returns its path.
 pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf, ScaffoldError> {
-    if !is_valid_file_slug(slug) || slug.contains('.') {
+    // The same rule as for the files `load` reads, so that the stub loads.
+    if slug.ends_with(".md") {
+        return Err(ScaffoldError::SlugWithExtension(slug.to_string()));
+    }
+    if !is_valid_file_slug(slug) {
         return Err(ScaffoldError::BadSlug(slug.to_string()));
     }
     let (folder, text) = match kind {
@@ -202,7 +212,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     let files: Vec<(&str, String)> = vec![
         (
             "site.yaml",
-            "# The site's settings: see the README of verdict for every key.\n\
+            "# The site's settings. Every key, and the front matter of every kind of file,\n\
+             # is described in docs/CONTENT.md of the verdict repository.\n\
              title: \"My Fact Check\"\n\
              # The address the site will have, with any path prefix.\n\
              base_url: \"https://example.org/\"\n\
@@ -218,7 +229,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         ),
         (
             "content/sources/city-budget-2025.md",
-            "---\ntitle: \"City budget 2025\"\npublisher: \"Exampletown city council\"\nkind: document\n---\nThe budget the council adopted in January 2025.\n"
+            "---\ntitle: \"City budget 2025\"\npublisher: \"Exampletown city council\"\nurl: \"https://example.org/budget-2025\"\nkind: document\n---\nThe budget the council adopted in January 2025.\n"
                 .to_string(),
         ),
         (
@@ -226,7 +237,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             format!(
                 "---\nclaim: \"We doubled the budget for parks this year.\"\nspeaker: jane-example\nverdict: mostly-true\npublished: {date}\n\
                  claimed_in: \"Council meeting\"\nsummary: \"The parks budget rose by 90%, not quite double.\"\ntopics: [Budget]\n\
-                 supporting:\n  - source: city-budget-2025\n    note: \"Parks: 1.9 million, up from 1.0 million.\"\ncontradicting: []\n---\n\
+                 supporting:\n  - source: city-budget-2025\n    quote: \"Parks and green spaces: 1.9 million\"\n    note: \"Up from 1.0 million in the 2024 budget.\"\n\
+                 \x20 - title: \"Council adopts the 2025 budget\"\n    publisher: \"Exampletown Gazette\"\n    url: \"https://example.org/gazette/2025-budget\"\n\
+                 \x20   quote: \"Parks get 1.9 million, against 1.0 million last year.\"\ncontradicting: []\n---\n\
                  ## What the budget shows\n\nThe 2025 budget gives parks 1.9 million, against 1.0 million the year before: an increase of 90%.\n"
             ),
         ),
@@ -266,8 +279,9 @@ mod tests {
     #[test]
     fn bad_slugs_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        for bad in ["", "../x", "a/b", "with space", ".hidden", "x.md"] {
+        for bad in ["", "../x", "a/b", "with space", ".hidden", "é"] {
             assert!(matches!(new_file(dir.path(), Kind::Claim, bad), Err(ScaffoldError::BadSlug(_))), "{bad}");
         }
+        assert!(matches!(new_file(dir.path(), Kind::Claim, "x.md"), Err(ScaffoldError::SlugWithExtension(_))));
     }
 }

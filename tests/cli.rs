@@ -1,4 +1,4 @@
-//! The `verdict` command line as `/work/shared/spec/cli.md` fixes it: exit
+//! The `verdict` command line as the README documents it: exit
 //! statuses, help, the summary line, `--root`, and the commands of the spec.
 
 mod common;

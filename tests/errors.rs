@@ -192,10 +192,14 @@ fn an_unknown_key_in_site_yaml() {
 
 #[test]
 fn invalid_yaml_syntax_is_located_in_the_file() {
-    // The flow sequence opened on line 3 is found unterminated where line 4 starts a key.
+    // The parser finds the flow sequence of line 3 unterminated where line 4
+    // starts a key; the mistake, and so the error, is at its `[`.
     let problem = one_problem(&with_line(3, "speaker: [Ann Lee"));
-    assert!(problem.message.starts_with("invalid YAML"), "{problem}");
-    assert_eq!(at(&problem), (4, 8), "{problem}");
+    assert!(
+        problem.message.starts_with("invalid YAML in front matter: the `[` opened here is not closed"),
+        "{problem}"
+    );
+    assert_eq!(at(&problem), (3, 10), "{problem}");
     let problem = one_problem(&with_line(5, "published: 2025-01-01: extra"));
     assert!(problem.message.starts_with("invalid YAML"), "{problem}");
     assert_eq!(problem.line, 5, "{problem}");
@@ -207,7 +211,7 @@ fn yaml_syntax_messages_do_not_quote_front_matter_relative_lines() {
     // sequence at line 2 column 10", counting from the first line of the front
     // matter; the author's file has those at 4:8 and 3:10.
     let problem = one_problem(&with_line(3, "speaker: [Ann Lee"));
-    assert_eq!(at(&problem), (4, 8), "{problem}");
+    assert_eq!(at(&problem), (3, 10), "{problem}");
     assert!(
         !problem.message.contains("line 3 column 8") && !problem.message.contains("line 2 column 10"),
         "message contradicts the location: {problem}"
@@ -336,4 +340,63 @@ fn check_reports_the_same_errors_and_writes_nothing() {
     assert!(run.stderr.contains("content/claims/c.md:4:10"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `false`"), "{}", run.stderr);
     assert!(!site.public().exists());
+}
+
+/// Regression: a tab-indented line gave libyaml's "found character that
+/// cannot start any token, while scanning for the next token", with no help.
+#[test]
+fn a_tab_in_the_indentation_is_named_at_its_column() {
+    // Line 7 is `  - title: …`; a tab before it, or in the middle of the indentation of line 8.
+    for (line, text, column) in [(7, "\t- title: \"Water report\"", 1), (8, "  \t  url: https://example.org/water", 3)]
+    {
+        let problem = one_problem(&with_line(line, text));
+        assert_eq!(problem.message, "invalid YAML in front matter: indent with spaces, not tabs", "{problem}");
+        assert!(problem.path.ends_with("content/claims/c.md"));
+        assert_eq!(at(&problem), (line, column), "{problem}");
+        assert!(problem.help.as_deref().unwrap_or_default().contains("replace the tab with spaces"), "{problem}");
+    }
+    // site.yaml is YAML from its first line, not front matter.
+    let site = TestSite::new(&[
+        ("site.yaml", "title: \"Desk\"\nbase_url: \"https://example.org/\"\norganization:\n\tname: \"Desk\"\n"),
+        ("content/claims/c.md", GOOD),
+    ]);
+    let problems = site.errors();
+    let problem = only_for(&problems, "site.yaml");
+    assert_eq!(problem.message, "invalid YAML: indent with spaces, not tabs", "{problem}");
+    assert_eq!(at(problem), (4, 1), "{problem}");
+}
+
+/// libyaml's other words, each replaced by what to fix and pointed at the
+/// mistake rather than where the parser gave up.
+#[test]
+fn yaml_syntax_errors_say_what_to_fix() {
+    for (line, text, message, position) in [
+        (2, "claim: \"The river is clean.", "this quoted value is not closed on its line", (2, 8)),
+        (2, "claim: The river: clean", "a second `: ` in this value", (2, 17)),
+        (3, "speaker: @annlee", "`@` cannot start a value that is not in quotes", (3, 10)),
+        (3, "speaker: 'Ann's office'", "unexpected text after a quoted value", (3, 15)),
+        (8, "   url: https://example.org/water", "this line's indentation does not match the lines above it", (8, 4)),
+        (9, "claim: \"Again\"", "the key `claim` appears twice", (9, 1)),
+    ] {
+        let problem = one_problem(&with_line(line, text));
+        assert!(
+            problem.message.starts_with(&format!("invalid YAML in front matter: {message}")),
+            "{text:?}: {problem}"
+        );
+        assert_eq!(at(&problem), position, "{text:?}: {problem}");
+        assert!(problem.help.is_some(), "{text:?} has no help: {problem}");
+    }
+}
+
+/// serde's "invalid type: map, expected a sequence" in the author's words.
+#[test]
+fn a_value_of_the_wrong_kind_says_what_was_expected_and_found() {
+    let problem = one_problem(&GOOD.replace("contradicting: []", "contradicting:\n  title: \"x\""));
+    assert_eq!(
+        problem.message,
+        "invalid `contradicting`: expected a list (lines starting with `- `, or `[a, b]`), found `key: value` pairs"
+    );
+    assert_eq!(at(&problem), (10, 3), "{problem}");
+    let problem = one_problem(&GOOD.replace("verdict: \"false\"\n", "verdict: \"false\"\ndraft: maybe\n"));
+    assert_eq!(problem.message, "invalid `draft`: expected true or false, found the text \"maybe\"", "{problem}");
 }

@@ -3,7 +3,7 @@
 //! `VERDICT_BLESS=1` to accept a deliberate change.
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn transcript(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).env("COLUMNS", "100").output().unwrap();
@@ -13,7 +13,7 @@ fn transcript(args: &[&str]) -> String {
 
 #[test]
 fn help_transcripts_are_up_to_date() {
-    let commands: [&[&str]; 9] = [
+    let commands: [&[&str]; 11] = [
         &["--help"],
         &["build", "--help"],
         &["serve", "--help"],
@@ -23,6 +23,8 @@ fn help_transcripts_are_up_to_date() {
         &["new", "speaker", "--help"],
         &["new", "source", "--help"],
         &["init", "--help"],
+        &["completions", "--help"],
+        &["man", "--help"],
     ];
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
     let mut stale = Vec::new();
@@ -42,21 +44,14 @@ fn help_transcripts_are_up_to_date() {
     assert!(stale.is_empty(), "help changed (VERDICT_BLESS=1 accepts it):\n{}", stale.join("\n"));
 }
 
-/// The errors of a broken fixture site, as a user sees them on stderr.
-#[test]
-fn error_transcript_is_up_to_date() {
+/// Runs `verdict args…` in the repository and compares what it printed with
+/// `tests/cmd/NAME` (rewritten with `VERDICT_BLESS=1`).
+fn assert_transcript(name: &str, args: &[&str], code: i32, show: fn(&Output) -> String) {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(env!("CARGO_BIN_EXE_verdict"))
-        .args(["check", "--root", "tests/fixtures/broken"])
-        .current_dir(&repo)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let actual = format!(
-        "$ verdict check --root tests/fixtures/broken\n{}(exit status 1)\n",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let path = repo.join("tests/cmd/check-broken.txt");
+    let output = Command::new(env!("CARGO_BIN_EXE_verdict")).args(args).current_dir(&repo).output().unwrap();
+    assert_eq!(output.status.code(), Some(code), "{}", String::from_utf8_lossy(&output.stderr));
+    let actual = format!("$ verdict {}\n{}(exit status {code})\n", args.join(" "), show(&output));
+    let path = repo.join("tests/cmd").join(name);
     if std::env::var_os("VERDICT_BLESS").is_some() {
         std::fs::write(&path, &actual).unwrap();
     }
@@ -64,5 +59,35 @@ fn error_transcript_is_up_to_date() {
         std::fs::read_to_string(&path).unwrap_or_default(),
         actual,
         "VERDICT_BLESS=1 accepts a deliberate change"
+    );
+}
+
+/// The errors of a broken fixture site, as a user sees them on stderr.
+#[test]
+fn error_transcript_is_up_to_date() {
+    assert_transcript("check-broken.txt", &["check", "--root", "tests/fixtures/broken"], 1, |output| {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    });
+}
+
+/// What a GitHub Actions runner reads from `check --format github` (stdout),
+/// and the summary a person reads in the job's log (stderr): errors, then
+/// warnings failing the job under `--deny-warnings`.
+#[test]
+fn github_transcripts_are_up_to_date() {
+    let both = |output: &Output| {
+        format!("{}--- stderr\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    };
+    assert_transcript(
+        "check-broken-github.txt",
+        &["check", "--root", "tests/fixtures/broken", "--format", "github"],
+        1,
+        both,
+    );
+    assert_transcript(
+        "check-warnings-github.txt",
+        &["check", "--root", "tests/fixtures/full", "--format", "github", "--deny-warnings"],
+        1,
+        both,
     );
 }

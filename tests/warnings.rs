@@ -63,6 +63,29 @@ fn sources_all_from_one_publisher_are_flagged() {
     assert!(found[0].message.contains("one publisher (City council)"), "{}", found[0].message);
 }
 
+/// Regression: `publisher: ""` (as the `new claim` stub writes it) counted as
+/// a publisher, and the warning read "from one publisher ()".
+#[test]
+fn an_empty_publisher_is_no_publisher() {
+    let unnamed = |publisher: &str| {
+        CLEAN.replace(
+            "  - source: minutes\n    quote: \"Parks: 1.9 million\"\n",
+            &format!("  - title: \"Another paper\"\n    publisher: \"{publisher}\"\n    quote: \"q\"\n"),
+        )
+    };
+    // City council and an unnamed publisher: maybe two publishers, no warning.
+    for publisher in ["", "  "] {
+        assert_eq!(warnings(&site_with(&unnamed(publisher), &[])), vec![], "publisher {publisher:?}");
+    }
+    // Only unnamed publishers: nothing to name, no warning.
+    let stub = "---\nclaim: \"x\"\nspeaker: Ann Lee\nverdict: true\npublished: 2025-01-01\nsupporting:\n  - title: \"a\"\n    publisher: \"\"\n    quote: \"q\"\n  - title: \"b\"\n    publisher: \"\"\n    quote: \"r\"\ncontradicting: []\n---\n";
+    assert_eq!(warnings(&site_with(stub, &[])), vec![]);
+    // The same publisher written with stray spaces is still one publisher.
+    let found = warnings(&site_with(&unnamed(" City council "), &[]));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.ends_with("one publisher (City council)"), "{}", found[0].message);
+}
+
 #[test]
 fn a_citation_without_url_or_quote_is_flagged() {
     // `minutes` has no URL: without its quote, nothing can be checked.

@@ -10,10 +10,10 @@
 //!   expect (methodology, corrections policy, about and funding).
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{display_path, LoadedSite};
+use crate::load::{display_path, Document, LoadedSite};
 use crate::model::Site;
 
 /// Fact-check aggregators (Google's ClaimReview display among them) cut
@@ -27,8 +27,47 @@ const TRANSPARENCY_PAGES: [(&str, &[&str], &str); 3] = [
     ("about and funding", &["about", "funding", "ownership"], "content/pages/about.md"),
 ];
 
-/// Every editor warning of a site that built without errors.
+/// Every editor warning of a site that built without errors, located in its file.
 pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
+    find(loaded, site).into_iter().map(Found::locate).collect()
+}
+
+/// How many editor warnings `verdict check` would show: what `build` tells
+/// its user, without the cost of locating each one (that parses the file's
+/// YAML again for positions).
+pub fn count(loaded: &LoadedSite, site: &Site) -> usize {
+    find(loaded, site).len()
+}
+
+/// A warning found, not yet located in its file.
+struct Found<'a> {
+    place: Place<'a>,
+    message: String,
+    help: String,
+}
+
+/// Where a warning points.
+enum Place<'a> {
+    /// The value of the key at this path of a file's front matter.
+    Value(&'a Document, String),
+    /// The key itself.
+    Key(&'a Document, &'static str),
+    /// A folder or file as a whole.
+    Whole(PathBuf),
+}
+
+impl Found<'_> {
+    fn locate(self) -> Diagnostic {
+        let diagnostic = match self.place {
+            Place::Value(doc, path) => doc.error_at_value(&path, self.message),
+            Place::Key(doc, key) => doc.error_at_key(key, self.message),
+            Place::Whole(path) => Diagnostic::file_error(path, self.message),
+        };
+        diagnostic.with_help(self.help).warning()
+    }
+}
+
+fn find<'a>(loaded: &'a LoadedSite, site: &Site) -> Vec<Found<'a>> {
     let mut warnings = Vec::new();
     let sources: HashMap<&str, (Option<&str>, bool)> = site
         .sources
@@ -41,11 +80,13 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
         let (front, doc) = (&file.front, &file.doc);
         let length = front.claim.chars().count();
         if length > CLAIM_REVIEWED_MAX {
-            warnings.push(
-                doc.error_at_value("claim", format!("`claim` is {length} characters: fact-check aggregators cut claimReviewed after {CLAIM_REVIEWED_MAX}"))
-                    .with_help("keep the statement's essential words (cut with …) and put a longer headline in `title`")
-                    .warning(),
-            );
+            warnings.push(Found {
+                place: Place::Value(doc, "claim".to_string()),
+                message: format!(
+                    "`claim` is {length} characters: fact-check aggregators cut claimReviewed after {CLAIM_REVIEWED_MAX}"
+                ),
+                help: "keep the statement's essential words (cut with …) and put a longer headline in `title`".to_string(),
+            });
         }
         let mut publishers: Vec<Option<&str>> = Vec::new();
         for (list, citations) in [("supporting", &front.supporting), ("contradicting", &front.contradicting)] {
@@ -54,29 +95,31 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
                     Some(slug) => sources.get(slug.trim()).copied().unwrap_or((None, false)),
                     None => (citation.publisher.as_deref(), false),
                 };
-                publishers.push(publisher);
+                // `publisher: ""` (as a stub has it) names no publisher: it
+                // must neither count as one nor be named in the message.
+                publishers.push(publisher.map(str::trim).filter(|p| !p.is_empty()));
                 let has_quote = citation.quote.as_deref().is_some_and(|q| !q.trim().is_empty());
                 if citation.url.is_none() && !source_has_url && !has_quote {
-                    warnings.push(
-                        doc.error_at_value(
-                            &format!("{list}[{i}]"),
-                            "this citation has neither a URL nor a quote: readers cannot check it",
-                        )
-                        .with_help("add the `url` of the source, or `quote` the passage that supports the verdict")
-                        .warning(),
-                    );
+                    warnings.push(Found {
+                        place: Place::Value(doc, format!("{list}[{i}]")),
+                        message: "this citation has neither a URL nor a quote: readers cannot check it".to_string(),
+                        help: "add the `url` of the source, or `quote` the passage that supports the verdict"
+                            .to_string(),
+                    });
                 }
             }
         }
-        let named: BTreeSet<&str> = publishers.iter().flatten().copied().collect();
-        if !publishers.is_empty() && publishers.iter().all(Option::is_some) && named.len() == 1 {
-            let publisher = named.iter().next().copied().unwrap_or_default();
+        // Only when every citation names its publisher can they all be one;
+        // an unnamed publisher may be another one.
+        let every_one_named = publishers.iter().all(Option::is_some);
+        let named: Vec<&str> = publishers.iter().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect();
+        if let (true, [publisher]) = (every_one_named, named.as_slice()) {
             let key = if front.supporting.is_empty() { "contradicting" } else { "supporting" };
-            warnings.push(
-                doc.error_at_key(key, format!("every source of this fact check is from one publisher ({publisher})"))
-                    .with_help("corroborate with a source from another publisher")
-                    .warning(),
-            );
+            warnings.push(Found {
+                place: Place::Key(doc, key),
+                message: format!("every source of this fact check is from one publisher ({publisher})"),
+                help: "corroborate with a source from another publisher".to_string(),
+            });
         }
     }
 
@@ -86,12 +129,11 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
             .iter()
             .any(|s| s.file.as_deref() == Some(file.relative_path.as_path()) && !s.claims.is_empty());
         if !used {
-            warnings.push(
-                file.doc
-                    .error_at_value("name", format!("no claim uses the speaker `{}`", file.slug))
-                    .with_help(format!("name them in a claim with `speaker: {}`, or delete the file", file.slug))
-                    .warning(),
-            );
+            warnings.push(Found {
+                place: Place::Value(&file.doc, "name".to_string()),
+                message: format!("no claim uses the speaker `{}`", file.slug),
+                help: format!("name them in a claim with `speaker: {}`, or delete the file", file.slug),
+            });
         }
     }
 
@@ -99,14 +141,11 @@ pub fn editor_warnings(loaded: &LoadedSite, site: &Site) -> Vec<Diagnostic> {
         let found = site.pages.iter().any(|page| fragments.iter().any(|f| page.slug.contains(f)));
         if !found {
             let looked_for = fragments.iter().map(|f| format!("`*{f}*`")).collect::<Vec<_>>().join(" or ");
-            warnings.push(
-                Diagnostic::file_error(
-                    display_path(&site.root, Path::new("content/pages")),
-                    format!("no {what} page: the fact-checkers' codes of principles expect one"),
-                )
-                .with_help(format!("looked for a page whose slug contains {looked_for}; add {suggestion}"))
-                .warning(),
-            );
+            warnings.push(Found {
+                place: Place::Whole(display_path(&site.root, Path::new("content/pages"))),
+                message: format!("no {what} page: the fact-checkers' codes of principles expect one"),
+                help: format!("looked for a page whose slug contains {looked_for}; add {suggestion}"),
+            });
         }
     }
     warnings

@@ -9,6 +9,7 @@
 
 pub mod frontmatter;
 pub mod locate;
+pub mod messages;
 pub mod yaml;
 
 use std::fs;

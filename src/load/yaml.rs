@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use super::locate::{child, parent, Locator, Pos};
+use super::messages::{explain_syntax, explain_type, strip_location};
 use crate::diagnostic::{nearest, Diagnostic, SourceText};
 
 /// Most problems reported for one document; past this the rest is noise.
@@ -175,9 +176,13 @@ impl Document {
     }
 
     fn syntax_error(&self, error: &serde_yaml::Error) -> Diagnostic {
-        let message = strip_location(&error.to_string());
         let pos = error.location().map(|l| Pos { line: l.line(), column: l.column() });
-        self.error_at(pos, format!("invalid YAML in front matter: {message}"))
+        let explained = explain_syntax(&self.yaml, &error.to_string(), pos);
+        // site.yaml is YAML from its first line; content files have front matter.
+        let what = if self.first_line == 1 { "invalid YAML" } else { "invalid YAML in front matter" };
+        let mut diagnostic = self.error_at(explained.at, format!("{what}: {}", explained.message));
+        diagnostic.help = explained.help;
+        diagnostic
     }
 
     fn diagnostic(&self, problem: &Problem, serde_pos: Option<Pos>) -> Diagnostic {
@@ -206,25 +211,6 @@ fn first_pass_position(error: &serde_yaml::Error, first: bool) -> Option<Pos> {
         return None;
     }
     error.location().map(|l| Pos { line: l.line(), column: l.column() })
-}
-
-/// serde_yaml writes positions relative to the front matter into its messages
-/// (" at line L column C", sometimes twice); positions are reported separately,
-/// in file lines, so every one of them is removed.
-fn strip_location(message: &str) -> String {
-    let mut text = message.to_string();
-    while let Some(start) = text.find(" at line ") {
-        let rest = &text[start + " at line ".len()..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        let Some(after_line) = rest[digits..].strip_prefix(" column ") else { break };
-        let column_digits = after_line.chars().take_while(char::is_ascii_digit).count();
-        if digits == 0 || column_digits == 0 {
-            break;
-        }
-        let end = start + " at line ".len() + digits + " column ".len() + column_digits;
-        text.replace_range(start..end, "");
-    }
-    text
 }
 
 #[derive(Debug)]
@@ -258,7 +244,7 @@ impl Problem {
         } else if let Some(after) = rest.strip_prefix("missing field `") {
             ProblemKind::Missing(after.split('`').next().unwrap_or_default().to_string())
         } else {
-            ProblemKind::Other(rest)
+            ProblemKind::Other(explain_type(&rest))
         };
         Problem { path, kind }
     }
@@ -386,7 +372,7 @@ mod tests {
             vec![
                 (3, 1, "unknown key `ratng`"),
                 (6, 5, "unknown key `qoute`"),
-                (7, 9, "invalid `rating`: invalid type: string \"many\", expected u32"),
+                (7, 9, "invalid `rating`: expected a whole number, found the text \"many\""),
             ]
         );
         assert_eq!(
@@ -407,16 +393,6 @@ mod tests {
         let found = problems("cites: []\n");
         assert_eq!(found[0].message, "missing required key `claim`");
         assert_eq!(found[0].line, 1);
-    }
-
-    #[test]
-    fn locations_are_removed_from_messages() {
-        assert_eq!(
-            strip_location(
-                "did not find expected ',' at line 3 column 8, while parsing a flow sequence at line 2 column 5"
-            ),
-            "did not find expected ',', while parsing a flow sequence"
-        );
     }
 
     #[test]
