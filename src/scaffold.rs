@@ -210,6 +210,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     }
     let date = today();
     let files: Vec<(&str, String)> = vec![
+        // What verdict keeps for the next build: never worth committing.
+        (".gitignore", "# verdict's cache (the previous output, build state, link checks): safe to delete.\n/.verdict-cache/\n".to_string()),
         (
             "site.yaml",
             "# The site's settings. Every key, and the front matter of every kind of file,\n\

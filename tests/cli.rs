@@ -144,6 +144,9 @@ fn init_creates_a_site_that_builds() {
     assert!(dir.path().join("newsite/site.yaml").is_file());
     let run = run_cli(dir.path(), &["build", "--root", "newsite"]);
     assert_eq!(run.code, 0, "the skeleton does not build: {}", run.stderr);
+    // verdict's cache is kept out of the site's version control from the start.
+    let ignore = fs::read_to_string(dir.path().join("newsite/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/.verdict-cache/"), "{ignore}");
 
     fs::create_dir_all(dir.path().join("busy")).unwrap();
     fs::write(dir.path().join("busy/notes.txt"), "mine").unwrap();
