@@ -107,6 +107,8 @@ pub struct Prepared {
     pub loaded: load::LoadedSite,
     pub site: Site,
     pub theme: Theme,
+    /// The site's `static/` files: (output path, path relative to the root).
+    pub static_files: Vec<(String, PathBuf)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -144,10 +146,12 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             None
         }
     };
+    let mut static_files = load::static_files(root);
+    errors.append(&mut static_files.problems);
     match (site, theme) {
         (Some(site), Some(theme)) if errors.is_empty() => {
             warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-            Ok(Prepared { loaded: loaded_site, site, theme, warnings })
+            Ok(Prepared { loaded: loaded_site, site, theme, static_files: static_files.files, warnings })
         }
         _ => {
             // Rendering will not run, so report the bodies' problems now: all in one run.
@@ -202,9 +206,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
     let prepared = prepare(options)?;
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    for (path, file) in write::static_files(&options.root.join("static")) {
+    for (path, relative) in &prepared.static_files {
+        let file = options.root.join(relative);
         let bytes = std::fs::read(&file).map_err(|error| BuildError::Write(WriteError::Io { path: file, error }))?;
-        writer.put(&path, &bytes).map_err(BuildError::Write)?;
+        writer.put(path, &bytes).map_err(BuildError::Write)?;
     }
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let write_error = std::sync::Mutex::new(None);
