@@ -74,15 +74,15 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(f, "{label}: {}", self.message)?;
         write!(f, "  --> {}", self.location())?;
-        if let Some(text) = &self.source_line {
+        if let Some(line) = &self.source_line {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
+            let (text, column) = quoted_window(line, self.column);
             write!(f, "\n {gutter} |\n {number} | {text}")?;
-            if self.column > 0 {
+            if column > 0 {
                 // Underline from the column to the end of the token (or one caret).
-                let start: String =
-                    text.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-                let token = text.chars().skip(self.column - 1).take_while(|c| !c.is_whitespace()).count().max(1);
+                let start: String = text.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let token = text.chars().skip(column - 1).take_while(|c| !c.is_whitespace()).count().max(1);
                 write!(f, "\n {gutter} | {start}{}", "^".repeat(token.min(60)))?;
             }
         }
@@ -91,6 +91,35 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters quoted on each side of the column when a line is long.
+const WINDOW: usize = 60;
+
+/// The part of a quoted line to show, and the column within it. A long line
+/// (minified JSON pasted into front matter, 200,000 brackets) is cut to
+/// [`WINDOW`] characters on each side of `column`, with `…` where it was cut,
+/// so that a message stays readable whatever the input. Control characters
+/// become `�`, so that a file cannot drive the terminal that shows its errors.
+pub fn quoted_window(line: &str, column: usize) -> (String, usize) {
+    let printable = |c: char| if c.is_control() && c != '\t' { '\u{fffd}' } else { c };
+    let length = line.chars().count();
+    if length <= 2 * WINDOW + 20 {
+        return (line.chars().map(printable).collect(), column);
+    }
+    let center = column.saturating_sub(1).min(length);
+    let start = center.saturating_sub(WINDOW);
+    let end = (center + WINDOW).min(length);
+    let mut text = String::new();
+    if start > 0 {
+        text.push('…');
+    }
+    text.extend(line.chars().skip(start).take(end - start).map(printable));
+    if end < length {
+        text.push('…');
+    }
+    let column = if column == 0 { 0 } else { center - start + 1 + usize::from(start > 0) };
+    (text, column)
 }
 
 /// The text of one content file, kept to quote lines in diagnostics.
@@ -180,6 +209,28 @@ mod tests {
         assert_eq!(nearest("pants-on-fire", scale), None);
         assert_eq!(nearest("qoute", ["note", "quote", "title"]), Some("quote"));
         assert_eq!(edit_distance("qoute", "quote"), 1);
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_as_a_window_around_the_column() {
+        let line = format!("claim: {}x{}", "[".repeat(200_000), "]".repeat(200_000));
+        let source = SourceText::new("a.md", format!("---\n{line}\n---\n"));
+        let text = source.error_at(2, 200_008, "here").to_string();
+        let quoted = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert_eq!(quoted, format!(" 2 | …{}x{}…", "[".repeat(60), "]".repeat(59)));
+        assert_eq!(caret.find('^'), quoted.find('x').map(|byte| quoted[..byte].chars().count()));
+        assert!(text.len() < 400, "{} bytes", text.len());
+        // The start of a long line: cut on the right only.
+        let text = source.error_at(2, 1, "here").to_string();
+        assert!(text.contains(&format!(" 2 | claim: {}…\n", "[".repeat(53))), "{text}");
+    }
+
+    #[test]
+    fn control_characters_in_a_quoted_line_are_not_printed() {
+        let source = SourceText::new("a.md", "---\ntitle: \u{1b}[2J x\n---\n");
+        let text = source.error_at(2, 8, "here").to_string();
+        assert!(!text.contains('\u{1b}') && text.contains("title: \u{fffd}[2J x"), "{text}");
     }
 
     #[test]

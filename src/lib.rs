@@ -112,6 +112,8 @@ pub struct Prepared {
     pub loaded: load::LoadedSite,
     pub site: Site,
     pub theme: Theme,
+    /// The site's `static/` files: (output path, path relative to the root).
+    pub static_files: Vec<(String, PathBuf)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -149,10 +151,12 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
             None
         }
     };
+    let mut static_files = load::static_files(root);
+    errors.append(&mut static_files.problems);
     match (site, theme) {
         (Some(site), Some(theme)) if errors.is_empty() => {
             warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-            Ok(Prepared { loaded: loaded_site, site, theme, warnings })
+            Ok(Prepared { loaded: loaded_site, site, theme, static_files: static_files.files, warnings })
         }
         _ => {
             // Rendering will not run, so report the bodies' problems now: all in one run.
@@ -207,10 +211,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let output = options.output_dir();
     // Refuse a dangerous output before doing any work.
     write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    let Prepared { loaded, site, theme, warnings } = prepare(options)?;
+    let Prepared { loaded, site, theme, static_files, warnings } = prepare(options)?;
     let (site, theme) = (&site, &theme);
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    let static_files = write::static_files(&options.root.join("static"));
+    // Confined to the site root by `prepare`; joined to it here.
+    let static_files: Vec<(String, PathBuf)> =
+        static_files.into_iter().map(|(path, relative)| (path, options.root.join(relative))).collect();
     for (path, file) in &static_files {
         let bytes =
             std::fs::read(file).map_err(|error| BuildError::Write(WriteError::Io { path: file.clone(), error }))?;

@@ -33,10 +33,15 @@ pub struct Locator {
 }
 
 impl Locator {
-    /// Indexes `yaml`. A document that yaml-rust2 cannot parse gives an empty
+    /// Indexes `yaml`. A document that yaml-rust2 cannot parse (or nested
+    /// deeper than [`super::limits::MAX_NESTING`]) gives an empty
     /// index: positions then fall back to the start of the front matter, and the
     /// syntax error itself is reported by serde_yaml.
     pub fn new(yaml: &str) -> Self {
+        // Too deep to parse promptly (and already reported by `Document`).
+        if super::limits::check_nesting(yaml).is_err() {
+            return Locator::default();
+        }
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(yaml);
         if parser.load(&mut builder, false).is_err() {

@@ -7,7 +7,9 @@
 //! `source:` slug exists is the model's business. Every problem is collected;
 //! the caller decides whether any of them is fatal.
 
+pub mod confine;
 pub mod frontmatter;
+pub mod limits;
 pub mod locate;
 pub mod messages;
 pub mod yaml;
@@ -22,6 +24,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::model::frontmatter::{ClaimFile, PageFile, SiteFile, SourceFile, SpeakerFile};
+pub use confine::{static_files, Confinement};
 pub use yaml::Document;
 
 /// One content file, deserialised, with what is needed to point into it.
@@ -121,7 +124,9 @@ pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
 pub fn load_config(root: &Path) -> Result<(SiteFile, Document), Vec<Diagnostic>> {
     let relative = Path::new("site.yaml");
     let shown = display_path(root, relative);
-    let text = read_text(&root.join(relative), &shown).map_err(|d| vec![d])?;
+    let confinement = Confinement::new(root);
+    let path = confinement.check(relative).map_err(|outside| vec![confinement.error(&outside)])?;
+    let text = read_text(&path, &shown).map_err(|d| vec![d])?;
     let normalized = frontmatter::normalize(&text);
     let mut doc = Document::new(SourceText::new(shown, normalized.clone()), &normalized, 1);
     let config = doc.deserialize::<SiteFile>()?;
@@ -140,9 +145,11 @@ pub fn load(root: &Path) -> LoadResult {
         }
     };
 
+    // The walk refuses links that lead outside the site, so the files it
+    // returns are parsed without checking each one again.
     let files = content_files(root, &mut diagnostics);
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
-        files.par_iter().map(|(kind, relative)| parse_file(root, *kind, relative)).collect();
+        files.par_iter().map(|(kind, relative)| parse_confined(root, *kind, relative)).collect();
 
     let (mut claims, mut speakers, mut sources, mut pages) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (parsed, mut problems) in parsed {
@@ -176,36 +183,65 @@ pub enum Parsed {
 }
 
 /// Every content file to load, sorted by path so that output never depends on
-/// the order the file system lists folders in.
+/// the order the file system lists folders in. Links that lead outside the
+/// site root are reported (naming the link) and not followed.
 fn content_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(ContentKind, PathBuf)> {
     let content = root.join("content");
     if !content.is_dir() {
         return Vec::new();
     }
+    let confinement = Confinement::new(root);
+    if let Err(outside) = confinement.check(Path::new("content")) {
+        diagnostics.push(confinement.error(&outside));
+        return Vec::new();
+    }
     let mut files = Vec::new();
-    let walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
+    let mut walker = WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
         // Dotfiles and dot-folders (.git, editor swap files) are never content.
         entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
     });
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                // A symlink loop or an unreadable folder: say so and go on.
-                let path = error
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_else(|| PathBuf::from("content"));
-                diagnostics
-                    .push(Diagnostic::file_error(display_path(root, &path), format!("skipped: {error}")).warning());
+                let path = error.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let path = path.unwrap_or_else(|| PathBuf::from("content"));
+                let shown = display_path(root, &path);
+                if content_kind(&path).is_some() {
+                    // A content file that cannot be read (a dangling link): an error, or
+                    // the build would publish the site without it.
+                    let dangling = fs::symlink_metadata(root.join(&path)).is_ok_and(|m| m.file_type().is_symlink());
+                    let reason = error.io_error().map_or_else(|| error.to_string(), ToString::to_string);
+                    let mut problem = Diagnostic::file_error(shown, format!("cannot read file: {reason}"));
+                    if dangling {
+                        problem = problem.with_help("it is a symbolic link to a file that does not exist");
+                    }
+                    diagnostics.push(problem);
+                } else if !error.path().and_then(Path::file_name).is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                {
+                    // A symlink loop or an unreadable folder: say so and go on.
+                    diagnostics.push(Diagnostic::file_error(shown, format!("skipped: {error}")).warning());
+                }
                 continue;
             }
         };
+        let Ok(relative) = entry.path().strip_prefix(root) else { continue };
+        // Every folder above was checked on the way down: only a link can lead out.
+        if entry.path_is_symlink() {
+            if let Err(outside) = confinement.check(relative) {
+                diagnostics.push(confinement.error(&outside));
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !name.ends_with(".md") || name.starts_with('_') {
+        // Anything but a folder named `*.md` is read as content, so that a FIFO
+        // or a device gets an error (from `read_text`) instead of being skipped.
+        if entry.file_type().is_dir() || !name.ends_with(".md") || name.starts_with('_') {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else { continue };
         let in_content = relative.strip_prefix("content").unwrap_or(relative);
         match ContentKind::of(in_content) {
             Some(kind) => files.push((kind, relative.to_path_buf())),
@@ -218,8 +254,18 @@ fn content_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(Content
     files
 }
 
+/// Reads a file of the site as text, refusing anything that is not a regular
+/// file (a FIFO would block the build forever) or is larger than
+/// [`limits::MAX_FILE_BYTES`]; both are checked before a byte is read.
 fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| Diagnostic::file_error(shown, format!("cannot read file: {e}")))?;
+    let cannot_read = |e: std::io::Error| Diagnostic::file_error(shown, format!("cannot read file: {e}"));
+    let metadata = fs::metadata(path).map_err(cannot_read)?;
+    if !metadata.is_file() {
+        return Err(Diagnostic::file_error(shown, "cannot read file: it is not a regular file"));
+    }
+    limits::check_file_size(metadata.len()).map_err(|message| Diagnostic::file_error(shown, message))?;
+    let bytes = fs::read(path).map_err(cannot_read)?;
+    limits::check_file_size(bytes.len() as u64).map_err(|message| Diagnostic::file_error(shown, message))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -241,8 +287,18 @@ pub fn content_kind(relative: &Path) -> Option<ContentKind> {
     ContentKind::of(in_content)
 }
 
-/// Parses one content file (for `serve`, after a change).
+/// Parses one content file (for `serve`, after a change). A file that leads
+/// outside the site root through a link is an error naming the link, unread.
 pub fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let confinement = Confinement::new(root);
+    if let Err(outside) = confinement.check(relative) {
+        return (None, vec![confinement.error(&outside)]);
+    }
+    parse_confined(root, kind, relative)
+}
+
+/// Parses one content file already known to lie inside the site root.
+fn parse_confined(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     fn wrap<T>(
         result: (Option<Loaded<T>>, Vec<Diagnostic>),
         f: fn(Loaded<T>) -> Parsed,
@@ -260,7 +316,8 @@ pub fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Pa
 /// Reads one content file and deserialises its front matter as `T`. Returns
 /// the file when its front matter could be read (even with problems in
 /// optional keys, so that later checks still see it), and every problem.
-pub fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
+/// The caller has checked that the file lies inside the site root.
+fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
     let shown = display_path(root, relative);
     let text = match read_text(&root.join(relative), &shown) {
         Ok(text) => frontmatter::normalize(&text),

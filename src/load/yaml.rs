@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
+use super::limits::check_nesting;
 use super::locate::{child, parent, Locator, Pos};
 use super::messages::{explain_syntax, explain_type, strip_location};
 use crate::diagnostic::{nearest, Diagnostic, SourceText};
@@ -83,6 +84,11 @@ impl Document {
     ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
         let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
+        // Bounded before the parsers see it: their time grows with the square of the depth.
+        if let Err(too_deep) = check_nesting(yaml) {
+            let pos = Pos { line: too_deep.line, column: too_deep.column };
+            return (None, vec![self.error_at(Some(pos), too_deep.message())]);
+        }
         // The common case, a valid file, costs one parse; the generic value
         // below is only needed to drop offending keys and try again.
         let first_error = match serde_yaml::from_str::<T>(yaml) {

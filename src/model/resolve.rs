@@ -14,7 +14,7 @@ use super::slug::slugify;
 use super::verdict::VerdictScale;
 use crate::diagnostic::{nearest, Diagnostic};
 use crate::load::locate::{child, index};
-use crate::load::{display_path, Document, Loaded};
+use crate::load::{display_path, Confinement, Document, Loaded};
 
 /// The same article cited inline by several claims is one source: the same
 /// URL, or without a URL the same title and publisher.
@@ -487,7 +487,13 @@ fn read_archive(root: &Path, archive_file: &str) -> Option<(String, String)> {
         if relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return None;
         }
-        let bytes = std::fs::read(root.join("content").join(relative)).ok()?;
+        // A copy that leads outside the site is never read (`check_archive_file` says why).
+        let path = Confinement::new(root).check(&Path::new("content").join(relative)).ok()?;
+        // Opening a FIFO would wait for a writer forever.
+        if !path.is_file() {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
         let is_html = matches!(
             relative.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
             Some("html" | "htm")
@@ -498,7 +504,8 @@ fn read_archive(root: &Path, archive_file: &str) -> Option<(String, String)> {
     }
 }
 
-/// `archive_file` must name an existing file under `content/`.
+/// `archive_file` must name an existing file under `content/`, which is not a
+/// link leading outside the site root.
 pub(super) fn check_archive_file(
     root: &Path,
     doc: &Document,
@@ -514,10 +521,25 @@ pub(super) fn check_archive_file(
         problems.push(
             doc.error_at_value(path, format!("`{value}` must be a path inside content/, like archive/report.html")),
         );
-    } else if !root.join("content").join(relative).is_file() {
-        problems.push(doc.error_at_value(
-            path,
-            format!("archived copy not found: {}", display_path(root, &Path::new("content").join(relative)).display()),
-        ));
+        return;
+    }
+    let in_root = Path::new("content").join(relative);
+    let confinement = Confinement::new(root);
+    match confinement.check(&in_root) {
+        Err(outside) => problems.push(
+            doc.error_at_value(
+                path,
+                format!(
+                    "archived copy {} leads outside the site root: {} is a symbolic link, and verdict reads no file from outside the site",
+                    display_path(root, &in_root).display(),
+                    display_path(root, &outside.link).display()
+                ),
+            )
+            .with_help("copy the archived page into content/ instead of linking to it"),
+        ),
+        Ok(full) if !full.is_file() => problems.push(
+            doc.error_at_value(path, format!("archived copy not found: {}", display_path(root, &in_root).display())),
+        ),
+        Ok(_) => {}
     }
 }

@@ -14,9 +14,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::load::confine::{self, Dotfiles};
 use crate::load::display_path;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -92,6 +92,8 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
         problems.push(template_error(root, &templates, &error));
     }
     if !problems.is_empty() {
+        // A linked-out theme folder is met by the walks of both its parts.
+        problems.dedup();
         return Err(problems);
     }
     let mut fingerprint = super::fnv1a(theme_name.as_bytes());
@@ -115,7 +117,9 @@ fn escape_html(text: &str) -> String {
 }
 
 fn read_layer(root: &Path, folder: &Path, layer: &mut Layer, problems: &mut Vec<Diagnostic>) {
-    for (name, relative) in files_under(root, folder) {
+    let mut found = confine::files_under(root, folder, Dotfiles::Skip);
+    problems.append(&mut found.problems);
+    for (name, relative) in found.files {
         match fs::read_to_string(root.join(&relative)) {
             Ok(text) => {
                 layer.insert(name, (text, Origin::Site(relative)));
@@ -127,7 +131,9 @@ fn read_layer(root: &Path, folder: &Path, layer: &mut Layer, problems: &mut Vec<
 }
 
 fn read_assets(root: &Path, folder: &Path, assets: &mut BTreeMap<String, Asset>, problems: &mut Vec<Diagnostic>) {
-    for (name, relative) in files_under(root, folder) {
+    let mut found = confine::files_under(root, folder, Dotfiles::Skip);
+    problems.append(&mut found.problems);
+    for (name, relative) in found.files {
         match fs::read(root.join(&relative)) {
             Ok(bytes) => {
                 assets.insert(name, Asset { bytes, origin: Origin::Site(relative) });
@@ -140,26 +146,11 @@ fn read_assets(root: &Path, folder: &Path, assets: &mut BTreeMap<String, Asset>,
     }
 }
 
-/// Files under `root/folder`, as (`/`-separated name inside the folder, path relative to root).
+/// Files under `root/folder`, as (`/`-separated name inside the folder, path
+/// relative to root). Links leading outside the site root are left out, unread
+/// (`load_theme` and `prepare` report them).
 pub fn files_under(root: &Path, folder: &Path) -> Vec<(String, PathBuf)> {
-    let base = root.join(folder);
-    if !base.is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let inside = e.path().strip_prefix(&base).ok()?;
-            let name =
-                inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
-            Some((name, e.path().strip_prefix(root).ok()?.to_path_buf()))
-        })
-        .collect()
+    confine::files_under(root, folder, Dotfiles::Skip).files
 }
 
 /// Where a template came from, for messages.

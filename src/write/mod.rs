@@ -402,7 +402,8 @@ fn manifest_paths(out: &Path) -> BTreeSet<String> {
 }
 
 /// Writes a whole site held in memory: the outputs, then the files of
-/// `static_dir` (which win over generated files of the same path).
+/// `static_dir` (which win over generated files of the same path). A link in
+/// `static_dir` that leads outside the site root refuses the write.
 pub fn write_site(
     root: &Path,
     output: &Path,
@@ -410,33 +411,21 @@ pub fn write_site(
     static_dir: Option<&Path>,
     force: bool,
 ) -> Result<WriteReport, WriteError> {
+    let static_files = match static_dir {
+        Some(dir) => crate::load::confine::files_under(root, dir, crate::load::confine::Dotfiles::Include),
+        None => Default::default(),
+    };
+    if let Some(problem) = static_files.problems.first() {
+        return Err(WriteError::Refused(problem.to_string()));
+    }
     let writer = Writer::open(root, output, force)?;
-    if let Some(static_dir) = static_dir {
-        for (path, file) in static_files(static_dir) {
-            let bytes = fs::read(&file).map_err(io_error(&file))?;
-            writer.put(&path, &bytes)?;
-        }
+    for (path, relative) in static_files.files {
+        let file = root.join(relative);
+        let bytes = fs::read(&file).map_err(io_error(&file))?;
+        writer.put(&path, &bytes)?;
     }
     outputs.par_iter().try_for_each(|output| writer.put(&output.path, &output.bytes))?;
     writer.finish()
-}
-
-/// The files of a site's `static/` folder: output path and file, sorted.
-pub fn static_files(static_dir: &Path) -> Vec<(String, PathBuf)> {
-    if !static_dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(static_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| {
-            let relative = entry.path().strip_prefix(static_dir).ok()?;
-            Some((slash_path(relative), entry.path().to_path_buf()))
-        })
-        .collect()
 }
 
 #[cfg(test)]
