@@ -117,7 +117,7 @@ impl Document {
                 // A required key we removed ourselves was already reported as
                 // invalid; a key that is simply missing is reported now.
                 if !removed.contains(&path) {
-                    problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
+                    problems.push(self.diagnostic(&problem, self.first_pass_position(&error, problems.is_empty())));
                 }
                 // Either way, put a stand-in there and carry on checking the rest
                 // of the file; later checks skip the stand-in (it is "reported").
@@ -131,7 +131,7 @@ impl Document {
                 }
                 return (None, problems);
             }
-            problems.push(self.diagnostic(&problem, first_pass_position(&error, problems.is_empty())));
+            problems.push(self.diagnostic(&problem, self.first_pass_position(&error, problems.is_empty())));
             let Some(target) = problem.path_to_remove() else { return (None, problems) };
             if problems.len() >= MAX_PROBLEMS_PER_DOCUMENT || !remove(&mut value, &target) {
                 return (None, problems);
@@ -142,6 +142,29 @@ impl Document {
                 Err(_) => return (None, problems),
             };
         }
+    }
+
+    /// serde_yaml's own position is exact for the first error, which it found in the
+    /// original text; later passes parse re-serialised text, so only paths count.
+    fn first_pass_position(&self, error: &serde_yaml::Error, first: bool) -> Option<Pos> {
+        if !first {
+            return None;
+        }
+        error.location().map(|l| self.pos_at(l.index()))
+    }
+
+    /// The line and column of a byte offset into the YAML. serde_yaml's own
+    /// line and column come from libyaml, which also counts U+0085, U+2028 and
+    /// U+2029 as line breaks where editors do not (found by tests/properties.rs);
+    /// its byte offset is exact.
+    fn pos_at(&self, index: usize) -> Pos {
+        let mut index = index.min(self.yaml.len());
+        while !self.yaml.is_char_boundary(index) {
+            index -= 1;
+        }
+        let before = &self.yaml[..index];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
     }
 
     /// A file position for a YAML position.
@@ -182,7 +205,7 @@ impl Document {
     }
 
     fn syntax_error(&self, error: &serde_yaml::Error) -> Diagnostic {
-        let pos = error.location().map(|l| Pos { line: l.line(), column: l.column() });
+        let pos = error.location().map(|l| self.pos_at(l.index()));
         let explained = explain_syntax(&self.yaml, &error.to_string(), pos);
         // site.yaml is YAML from its first line; content files have front matter.
         let what = if self.first_line == 1 { "invalid YAML" } else { "invalid YAML in front matter" };
@@ -208,15 +231,6 @@ impl Document {
         diagnostic.help = problem.help();
         diagnostic
     }
-}
-
-/// serde_yaml's own position is exact for the first error, which it found in the
-/// original text; later passes parse re-serialised text, so only paths count.
-fn first_pass_position(error: &serde_yaml::Error, first: bool) -> Option<Pos> {
-    if !first {
-        return None;
-    }
-    error.location().map(|l| Pos { line: l.line(), column: l.column() })
 }
 
 #[derive(Debug)]
