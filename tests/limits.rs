@@ -109,3 +109,44 @@ fn an_error_on_a_long_line_quotes_a_window_around_its_column() {
     assert!(run.stderr.contains(&format!("\n   | {}^", " ".repeat(61))), "{}", run.stderr);
     assert!(run.stderr.len() < 1_000, "the message is {} bytes", run.stderr.len());
 }
+
+/// A claim quoting `quote` from the archived copy `copy` (an HTML file).
+fn quoting_site(copy: &str, quote: &str) -> TestSite {
+    let citation = format!(
+        "  - title: \"Copy\"\n    publisher: \"Desk\"\n    archive_file: archive/copy.html\n    quote: \"{quote}\"\n"
+    );
+    TestSite::with_config(&[
+        ("content/archive/copy.html", copy),
+        (
+            "content/claims/c.md",
+            &format!("---\nclaim: \"C\"\nspeaker: Ann\nverdict: \"true\"\npublished: 2025-01-01\nsupporting:\n{citation}contradicting: []\n---\n"),
+        ),
+    ])
+}
+
+#[test]
+fn an_archived_copy_with_many_scripts_is_read_in_linear_time() {
+    // Each `<script` used to lowercase the rest of the copy: 50,000 of them took minutes.
+    let copy = format!("<p>Start.</p>{}<p>The quoted words.</p>", "<SCRIPT>var x = 1;</SCRIPT>\n".repeat(50_000));
+    let run = timed_cli(&quoting_site(&copy, "the quoted words"), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_long_misquote_is_answered_promptly_with_an_excerpt_of_the_closest_passage() {
+    // The closest passage compared every window of the copy with the whole
+    // quote (50,000 words in 100,000: 2.5 billion word comparisons, over a minute on a debug build), and the message quoted all of it.
+    let copy = format!("<p>{}</p>", "alpha beta gamma delta ".repeat(25_000));
+    let quote = "alpha beta gamma epsilon ".repeat(12_500);
+    let run = timed_cli(&quoting_site(&copy, quote.trim_end()), &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("quote not found in the archived copy content/archive/copy.html"), "{}", run.stderr);
+    assert_eq!(locations(&run.stderr), ["content/claims/c.md:10:12"], "{}", run.stderr);
+    // The closest passage (50,000 words) is shown as its start and end.
+    assert!(
+        run.stderr.contains("= help: the closest passage in the copy is: “alpha beta gamma delta alpha"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.len() < 1_000, "the message is {} bytes", run.stderr.len());
+}

@@ -195,6 +195,18 @@ pub fn closest_passage(visible: &str, quote: &str) -> Option<String> {
     (best_score > 0).then(|| words[best_start..best_start + width].join(" "))
 }
 
+/// `text` cut to about `max_chars` characters, its start and its end joined by
+/// ` … `, so that a message quoting a long passage stays readable.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let length = text.chars().count();
+    if length <= max_chars {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max_chars / 2).collect();
+    let tail: String = text.chars().skip(length - max_chars / 2).collect();
+    format!("{} … {}", head.trim_end(), tail.trim_start())
+}
+
 /// The archived copy as paragraphs of plain text (for its published page).
 pub fn paragraphs(visible: &str) -> Vec<String> {
     visible
@@ -226,6 +238,12 @@ mod tests {
         // Found by tests/properties.rs: the 12-byte look-ahead for `;` cut a character.
         assert_eq!(visible_text("<p>&ééééééé; x</p>", true), "\n&ééééééé; x\n");
         assert_eq!(visible_text("a &ﬁﬁﬁﬁ&amp;", true), "a &ﬁﬁﬁﬁ&");
+    }
+
+    #[test]
+    fn excerpts_keep_the_start_and_the_end() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four five six", 10), "one t … e six");
     }
 
     #[test]

@@ -473,7 +473,7 @@ pub(super) fn verify_quote(
     }
     let mut problem = doc.error_at_value(path, format!("quote not found in the archived copy content/{archive_file}"));
     problem.help = Some(match quotes::closest_passage(visible, quote) {
-        Some(passage) => format!("the closest passage in the copy is: “{passage}”"),
+        Some(passage) => format!("the closest passage in the copy is: “{}”", quotes::excerpt(&passage, 200)),
         None => "the archived copy has no passage like it".to_string(),
     });
     problems.push(problem);

@@ -254,10 +254,22 @@ pub fn run_cli(cwd: &Path, args: &[&str]) -> CliOutput {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run verdict");
+    // Drained while it runs: a child that fills a pipe (64 KB) would otherwise wait forever.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if child.try_wait().expect("wait for verdict").is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for verdict") {
+            break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -265,12 +277,11 @@ pub fn run_cli(cwd: &Path, args: &[&str]) -> CliOutput {
             panic!("verdict {args:?} did not finish within 60 s");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("verdict output");
+    };
     CliOutput {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
     }
 }
 
