@@ -349,6 +349,12 @@ fn report_failure(error: &BuildError, output: Option<&std::path::Path>) -> ExitC
         }
         BuildError::Write(error) => {
             let _ = writeln!(err, "error: {error}");
+            // The path of a failed write may be inside the next tree, which
+            // the user never sees: say what became of the output they know.
+            if let (verdict::write::WriteError::Io { .. }, Some(output)) = (error, output) {
+                let _ =
+                    writeln!(err, "  = note: the new site was not written; {} was left untouched", output.display());
+            }
             ExitCode::from(1)
         }
     }
