@@ -12,6 +12,13 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const verdictBin = process.env.VERDICT_BIN ?? join(repo, "target/debug/verdict");
 export const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
+/**
+ * The longest any wait may take. Tests wait for events (a page's text, an
+ * overlay, a line from serve), never for a time; this only bounds a wait for
+ * an event that does not come, generously, because CI machines are busy.
+ */
+export const WAIT_LIMIT = 60000;
+
 export function claim({ text, speaker = "Ann Lee", verdict = "true", published = "2025-01-01", body = "The analysis." }) {
   return `---\nclaim: "${text}"\nspeaker: "${speaker}"\nverdict: "${verdict}"\npublished: ${published}\nsummary: "Summary of ${text}"\nsupporting:\n  - title: "Evidence"\n    url: https://example.org/evidence\ncontradicting: []\n---\n${body}\n`;
 }
@@ -46,26 +53,56 @@ export async function startServe(root, extraArgs = []) {
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start:\n${output}`)), 30000);
-    const check = () => {
-      if (output.includes("serving http://")) {
+  // Resolves once `text` appears in what serve printed after `after` (an
+  // earlier `output().length`): serve reports each rebuild as it finishes.
+  const waitForOutput = (text, { after = 0, timeout = WAIT_LIMIT } = {}) =>
+    new Promise((ok, fail) => {
+      const check = () => {
+        if (output.indexOf(text, after) === -1) return;
         clearTimeout(timer);
+        child.stdout.off("data", check);
+        child.stderr.off("data", check);
         ok();
-      }
-    };
-    child.stdout.on("data", check);
-    child.once("exit", (code) => fail(new Error(`serve exited with ${code}:\n${output}`)));
-  });
+      };
+      const timer = setTimeout(() => {
+        child.stdout.off("data", check);
+        child.stderr.off("data", check);
+        fail(new Error(`serve never printed ${JSON.stringify(text)}:\n${output.slice(after)}`));
+      }, timeout);
+      child.stdout.on("data", check);
+      child.stderr.on("data", check);
+      check();
+    });
+  const exited = new Promise((_, fail) => child.once("exit", (code) => fail(new Error(`serve exited with ${code}:\n${output}`))));
+  exited.catch(() => {});
+  await Promise.race([waitForOutput("serving http://", { timeout: 30000 }), exited]);
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     output: () => output,
+    waitForOutput,
     stop: () => new Promise((ok) => {
       child.once("exit", ok);
       child.kill("SIGINT");
     }),
   };
+}
+
+/**
+ * Opens `url` in a new tab and resolves once the tab's live-reload stream is
+ * connected, so that a change made afterwards is sure to reach it. (Changing
+ * a file as soon as the page showed raced the tab's connection: on a busy
+ * machine the rebuild's event could go out before the tab listened, and the
+ * tab never updated.) `beforeNavigation(page)` runs first (to route requests).
+ * Returns the page and the navigation's response.
+ */
+export async function openLive(browser, url, { beforeNavigation = async () => {} } = {}) {
+  const page = await browser.newPage();
+  await beforeNavigation(page);
+  const connected = page.waitForResponse((r) => new URL(r.url()).pathname === "/__verdict/events", { timeout: WAIT_LIMIT });
+  const response = await page.goto(url);
+  await connected;
+  return { page, response };
 }
 
 export async function launchBrowser() {
@@ -76,7 +113,7 @@ export async function launchBrowser() {
 }
 
 /** Waits until the page's visible text includes (or lacks) `text`. */
-export async function waitForText(page, text, { present = true, timeout = 10000 } = {}) {
+export async function waitForText(page, text, { present = true, timeout = WAIT_LIMIT } = {}) {
   await page.waitForFunction(
     // textContent, not innerText: innerText forces a layout on every poll.
     ([wanted, present]) => document.body !== null && document.body.textContent.includes(wanted) === present,

@@ -1,10 +1,12 @@
 // `verdict serve` in a real browser: edits, errors and new files show up in
-// an open tab without the test reloading it.
+// an open tab without the test reloading it. Every wait is for an event: a
+// tab's live-reload connection (`openLive`), a page's text, an overlay, a
+// line from serve; never for a time.
 import { test, before, after } from "node:test";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { claim, makeSite, startServe, launchBrowser, waitForText } from "./helpers.mjs";
+import { claim, makeSite, startServe, launchBrowser, openLive, waitForText, WAIT_LIMIT } from "./helpers.mjs";
 
 let site, server, browser;
 
@@ -24,8 +26,7 @@ after(async () => {
 });
 
 test("an edit to the claim file appears in the open tab", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/claims/alpha/`);
+  const { page } = await openLive(browser, `${server.url}/claims/alpha/`);
   await waitForText(page, "The original analysis.");
   // The tab updates in place: its scroll position survives the update.
   await page.setViewportSize({ width: 800, height: 300 });
@@ -37,8 +38,7 @@ test("an edit to the claim file appears in the open tab", async () => {
 });
 
 test("an editor that saves to a temporary file and renames it is followed", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/claims/alpha/`);
+  const { page } = await openLive(browser, `${server.url}/claims/alpha/`);
   await waitForText(page, "A freshly edited analysis.");
   // vim, IntelliJ and others: write a temporary file, then rename it over the original.
   const temporary = join(site.root, "content/claims/.alpha.md.tmp~");
@@ -49,43 +49,42 @@ test("an editor that saves to a temporary file and renames it is followed", asyn
 });
 
 test("broken front matter shows an overlay; fixing it clears the overlay", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/claims/alpha/`);
+  const { page } = await openLive(browser, `${server.url}/claims/alpha/`);
   await waitForText(page, "Alpha claim about bridges.");
   site.write("content/claims/alpha.md", '---\nclaim: "Alpha claim about bridges."\nspeaker: "Ann Lee"\nverdict: flase\npublished: 2025-01-01\nsupporting: []\ncontradicting: []\n---\n');
   const overlay = page.locator("#verdict-error-overlay");
-  await overlay.waitFor({ state: "visible", timeout: 10000 });
+  await overlay.waitFor({ state: "visible", timeout: WAIT_LIMIT });
   const text = await overlay.innerText();
   assert.match(text, /content\/claims\/alpha\.md:4:10/);
   assert.match(text, /unknown verdict `flase`/);
   // The last good page stays underneath.
   await waitForText(page, "Saved through a rename.");
   site.write("content/claims/alpha.md", claim({ text: "Alpha claim about bridges.", body: "Fixed and back." }));
-  await overlay.waitFor({ state: "detached", timeout: 10000 });
+  await overlay.waitFor({ state: "detached", timeout: WAIT_LIMIT });
   await waitForText(page, "Fixed and back.");
   await page.close();
 });
 
 test("a tab opened while the site is broken shows the overlay at once", async () => {
+  const mark = server.output().length;
   site.write("content/claims/gamma.md", "---\nclaim: [\n---\n");
-  const page = await browser.newPage();
-  // Give the watcher time to see the broken file before the tab opens.
-  await new Promise((ok) => setTimeout(ok, 500));
-  await page.goto(`${server.url}/claims/gamma/`);
-  await page.locator("#verdict-error-overlay").waitFor({ state: "visible", timeout: 10000 });
+  // The tab opens once serve has seen the broken file (it says so).
+  await server.waitForOutput("still serving the last good version", { after: mark });
+  const { page } = await openLive(browser, `${server.url}/claims/gamma/`);
+  await page.locator("#verdict-error-overlay").waitFor({ state: "visible", timeout: WAIT_LIMIT });
   site.write("content/claims/gamma.md", claim({ text: "Gamma claim about rivers.", speaker: "Bob Roy", published: "2025-01-02" }));
-  await page.locator("#verdict-error-overlay").waitFor({ state: "detached", timeout: 10000 });
+  await page.locator("#verdict-error-overlay").waitFor({ state: "detached", timeout: WAIT_LIMIT });
   await page.close();
 });
 
 test("a new claim file appears, and disappears when deleted", async () => {
-  const home = await browser.newPage();
-  await home.goto(`${server.url}/`);
+  // Both tabs are listening before each change: this test used to change a
+  // file as soon as a page showed, and a busy machine lost the race.
+  const { page: home } = await openLive(browser, `${server.url}/`);
   await waitForText(home, "Alpha claim about bridges.");
   site.write("content/claims/beta.md", claim({ text: "Beta claim about tunnels.", published: "2025-03-01" }));
   await waitForText(home, "Beta claim about tunnels.");
-  const page = await browser.newPage();
-  const response = await page.goto(`${server.url}/claims/beta/`);
+  const { page, response } = await openLive(browser, `${server.url}/claims/beta/`);
   assert.equal(response.status(), 200);
   await waitForText(page, "Beta claim about tunnels.");
   site.remove("content/claims/beta.md");
@@ -98,11 +97,24 @@ test("a new claim file appears, and disappears when deleted", async () => {
 });
 
 test("a stylesheet change is swapped in without reloading the page", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/`);
+  const { page } = await openLive(browser, `${server.url}/`);
   await page.evaluate(() => (window.__verdictMarker = true));
   site.write("static/style.css", "body { background: rgb(1, 2, 3); }\n");
-  await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", null, { timeout: 10000 });
+  await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(1, 2, 3)", null, { timeout: WAIT_LIMIT });
   assert.equal(await page.evaluate(() => window.__verdictMarker), true, "the page was not reloaded");
+  await page.close();
+});
+
+test("a change made while a tab's live-reload connection is slow still reaches the tab", async () => {
+  // What made "a new claim file appears" flaky, made certain: the tab's
+  // connection to serve's event stream takes a second. `openLive` waits for it.
+  const slowly = (page) =>
+    page.route("**/__verdict/events", async (route) => {
+      await new Promise((ok) => setTimeout(ok, 1000));
+      await route.continue();
+    });
+  const { page } = await openLive(browser, `${server.url}/claims/gamma/`, { beforeNavigation: slowly });
+  site.write("content/claims/gamma.md", claim({ text: "Gamma claim about rivers.", speaker: "Bob Roy", published: "2025-01-02", body: "Seen after a slow connection." }));
+  await waitForText(page, "Seen after a slow connection.");
   await page.close();
 });
