@@ -38,13 +38,9 @@ pub struct Outside {
 }
 
 impl Confinement {
+    /// Resolves the site root `root` once, for every check that follows.
     pub fn new(root: &Path) -> Confinement {
         Confinement { root: root.to_path_buf(), canonical: std::fs::canonicalize(root).ok() }
-    }
-
-    /// The site root as given.
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// Checks that `relative` (a path under the site root) resolves inside the
