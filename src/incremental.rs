@@ -81,8 +81,9 @@ pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
 }
 
 /// Every input file of the site that is not in the model's fingerprints:
-/// the content files' own text and the static files.
-pub fn inputs(root: &Path, loaded: &LoadedSite, static_files: &[(String, PathBuf)]) -> Vec<(PathBuf, u64)> {
+/// the content files' own text, and the static files (path relative to the
+/// root, hash of the bytes), which the build hashes as it copies them.
+pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<(PathBuf, u64)> {
     fn text_hash<T>(file: &crate::load::Loaded<T>) -> (PathBuf, u64) {
         let front = fnv1a(file.doc.source.text.as_bytes());
         (file.relative_path.clone(), front ^ fnv1a(file.body.as_bytes()).rotate_left(17))
@@ -95,10 +96,7 @@ pub fn inputs(root: &Path, loaded: &LoadedSite, static_files: &[(String, PathBuf
         .chain(loaded.sources.par_iter().map(text_hash))
         .chain(loaded.pages.par_iter().map(text_hash))
         .collect();
-    inputs.extend(static_files.iter().map(|(_, file)| {
-        let relative = file.strip_prefix(root).unwrap_or(file).to_path_buf();
-        (relative, fs::read(file).map(|bytes| fnv1a(&bytes)).unwrap_or(0))
-    }));
+    inputs.extend(static_files);
     inputs.sort();
     inputs
 }
@@ -136,15 +134,14 @@ pub fn plan(
     let damaged: Vec<PageId> =
         pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();
     render.extend(damaged);
-    if !extras {
-        let generated: Vec<&String> =
-            previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).collect();
-        extras = !generated.par_iter().all(|path| intact(path));
-    }
+    // The generated files of the previous build (feeds, search, open data).
+    let generated: Vec<&String> =
+        previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).collect();
+    extras = extras || !generated.par_iter().all(|path| intact(path));
     let mut keep: Vec<String> = pages.iter().filter(|(_, id)| !render.contains(id)).map(|(p, _)| p.clone()).collect();
     if !extras {
-        // Nothing changed: the generated files (feeds, search, open data) stand too.
-        keep.extend(previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).cloned());
+        // Nothing changed: the generated files stand too.
+        keep.extend(generated.into_iter().cloned());
     }
     keep.sort();
     let mut render: Vec<PageId> = render.into_iter().collect();

@@ -214,18 +214,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let Prepared { loaded, site, theme, static_files, warnings } = prepare(options)?;
     let (site, theme) = (&site, &theme);
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    // Confined to the site root by `prepare`; joined to it here.
-    let static_files: Vec<(String, PathBuf)> =
-        static_files.into_iter().map(|(path, relative)| (path, options.root.join(relative))).collect();
-    for (path, file) in &static_files {
-        let bytes =
-            std::fs::read(file).map_err(|error| BuildError::Write(WriteError::Io { path: file.clone(), error }))?;
-        writer.put(path, &bytes).map_err(BuildError::Write)?;
+    // Each static file is read once: written, and hashed for the next build's plan.
+    let mut static_hashes = Vec::with_capacity(static_files.len());
+    for (path, relative) in static_files {
+        let file = options.root.join(&relative);
+        let bytes = std::fs::read(&file).map_err(|error| BuildError::Write(WriteError::Io { path: file, error }))?;
+        writer.put(&path, &bytes).map_err(BuildError::Write)?;
+        static_hashes.push((relative, render::fnv1a(&bytes)));
     }
 
     let output_abs = write::absolute(&output);
     let key = incremental::key(theme.fingerprint, options.drafts, &site.config.base_url);
-    let inputs = incremental::inputs(&options.root, &loaded, &static_files);
+    let inputs = incremental::inputs(&loaded, static_hashes);
     let check_warnings = check::warnings::count(&loaded, site);
     // The files as read are only needed for messages, and there are none now:
     // free them before rendering (the bodies stay, shared with the model).
@@ -236,12 +236,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         .then(|| incremental::previous(&options.root, &output_abs, &key))
         .flatten()
         .and_then(|previous| incremental::plan(&previous, site, &snapshot, &inputs, &output_abs))
-        .filter(|plan| plan.keep.iter().all(|path| writer.can_keep(path)));
-    if let Some(plan) = &plan {
-        plan.keep.iter().for_each(|path| {
-            writer.keep(path);
-        });
-    }
+        .filter(|plan| writer.keep(&plan.keep));
     let (selected, extras) = match plan {
         Some(plan) => (plan.render, plan.extras),
         None => (render::all_pages(site), true),

@@ -32,10 +32,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use rayon::prelude::*;
-
-use crate::render::Output;
-
 /// The manifest file in every output folder verdict writes.
 pub const MANIFEST: &str = ".verdict-output";
 const MANIFEST_HEADER: &str =
@@ -189,7 +185,7 @@ pub struct Writer {
     /// Files of the new site whose bytes differ from the live output's.
     changed: AtomicUsize,
     /// The spare's place (used when the site root and the output share a file system).
-    spare: Option<PathBuf>,
+    spare: PathBuf,
     /// Where new files go, prepared on the first change (a build that changes
     /// nothing prepares nothing).
     next: OnceLock<Result<NextTree, (PathBuf, io::ErrorKind, String)>>,
@@ -217,7 +213,7 @@ impl Writer {
             live,
             produced: Mutex::new(BTreeSet::new()),
             changed: AtomicUsize::new(0),
-            spare: Some(spare),
+            spare,
             next: OnceLock::new(),
             foreign: Mutex::new(Vec::new()),
         })
@@ -261,20 +257,15 @@ impl Writer {
         self.live
     }
 
-    /// Keeps a file of the previous output as it is, without comparing it
-    /// (an incremental build knows it did not change). False if the previous
-    /// output has no such file of verdict's.
-    pub fn keep(&self, path: &str) -> bool {
-        if !self.can_keep(path) {
+    /// Keeps files of the previous output as they are, without comparing
+    /// them (an incremental build knows they did not change). All or none:
+    /// false, keeping nothing, if the previous output lacks one of them.
+    pub fn keep(&self, paths: &[String]) -> bool {
+        if !self.live || !paths.iter().all(|path| self.live_manifest.contains(path)) {
             return false;
         }
-        lock(&self.produced).insert(path.to_string());
+        lock(&self.produced).extend(paths.iter().cloned());
         true
-    }
-
-    /// Whether [`Writer::keep`] would keep `path`.
-    pub fn can_keep(&self, path: &str) -> bool {
-        self.live && self.live_manifest.contains(path)
     }
 
     /// The tree the new site is assembled in, prepared on first use: the live
@@ -285,14 +276,10 @@ impl Writer {
             let staging =
                 parent.join(format!("{}{}", tree::staging_prefix(&folder_name(&self.out)), std::process::id()));
             // The spare can only be swapped with the output on the same file system.
-            let spare = self.spare.as_ref().filter(|spare| {
-                let cache = spare.parent().unwrap_or(spare);
-                self.live && fs::create_dir_all(cache).is_ok() && tree::device(cache) == tree::device(parent)
-            });
-            let next = match spare {
-                Some(spare) => NextTree::Spare(spare.clone()),
-                None => NextTree::Staging(staging),
-            };
+            let cache = self.spare.parent().unwrap_or(&self.spare);
+            let same_device =
+                self.live && fs::create_dir_all(cache).is_ok() && tree::device(cache) == tree::device(parent);
+            let next = if same_device { NextTree::Spare(self.spare.clone()) } else { NextTree::Staging(staging) };
             let fail = |path: &Path, e: io::Error| (path.to_path_buf(), e.kind(), e.to_string());
             if self.live {
                 let files = tree::mirror(&self.out, next.path()).map_err(|e| fail(next.path(), e))?;
@@ -399,33 +386,6 @@ fn manifest_paths(out: &Path) -> BTreeSet<String> {
     fs::read_to_string(out.join(MANIFEST))
         .map(|text| text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(str::to_string).collect())
         .unwrap_or_default()
-}
-
-/// Writes a whole site held in memory: the outputs, then the files of
-/// `static_dir` (which win over generated files of the same path). A link in
-/// `static_dir` that leads outside the site root refuses the write.
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    outputs: &[Output],
-    static_dir: Option<&Path>,
-    force: bool,
-) -> Result<WriteReport, WriteError> {
-    let static_files = match static_dir {
-        Some(dir) => crate::load::confine::files_under(root, dir, crate::load::confine::Dotfiles::Include),
-        None => Default::default(),
-    };
-    if let Some(problem) = static_files.problems.first() {
-        return Err(WriteError::Refused(problem.to_string()));
-    }
-    let writer = Writer::open(root, output, force)?;
-    for (path, relative) in static_files.files {
-        let file = root.join(relative);
-        let bytes = fs::read(&file).map_err(io_error(&file))?;
-        writer.put(&path, &bytes)?;
-    }
-    outputs.par_iter().try_for_each(|output| writer.put(&output.path, &output.bytes))?;
-    writer.finish()
 }
 
 #[cfg(test)]
