@@ -26,7 +26,7 @@ pub fn explain_syntax(yaml: &str, raw: &str, at: Option<Pos>) -> Explained {
     let lines: Vec<&str> = yaml.lines().collect();
     let line_text = |pos: Pos| lines.get(pos.line.wrapping_sub(1)).copied().unwrap_or("");
     let char_at = |pos: Pos| line_text(pos).chars().nth(pos.column.wrapping_sub(1));
-    let context = context_mark(raw);
+    let context = context_mark(raw).map(|mark| editor_pos(yaml, mark));
     let explained = |at: Option<Pos>, message: String, help: &str| Explained {
         at,
         message,
@@ -281,6 +281,28 @@ fn context_mark(raw: &str) -> Option<Pos> {
     Some(Pos { line: line.parse().ok()?, column: column.parse().ok()? })
 }
 
+/// Turns a line and column as libyaml counts them into one as an editor does:
+/// libyaml also breaks lines at U+0085, U+2028 and U+2029 (found by
+/// tests/properties.rs: an opening mark pointed past the end of its line).
+fn editor_pos(yaml: &str, mark: Pos) -> Pos {
+    let (mut line, mut column) = (1, 1);
+    let mut index = yaml.len();
+    for (i, c) in yaml.char_indices() {
+        if (line, column) >= (mark.line, mark.column) {
+            index = i;
+            break;
+        }
+        if matches!(c, '\n' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    let before = &yaml[..index];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Pos { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
+}
+
 /// serde_yaml writes positions relative to the front matter into its messages
 /// (" at line L column C", sometimes twice); positions are reported separately,
 /// in file lines, so every one of them is removed.
@@ -313,6 +335,15 @@ mod tests {
 
     fn at(line: usize, column: usize) -> Option<Pos> {
         Some(Pos { line, column })
+    }
+
+    #[test]
+    fn an_opening_mark_after_a_line_separator_in_a_quoted_value_stays_on_its_line() {
+        // libyaml counts U+2028 as a line break: its mark says line 3 here.
+        let yaml = "a: \"x\u{2028}y\"\nb: {c: d\n";
+        let found = explain(yaml);
+        assert_eq!(found.at, at(2, 4), "{found:?}");
+        assert_eq!(editor_pos(yaml, Pos { line: 3, column: 4 }), Pos { line: 2, column: 4 });
     }
 
     #[test]
