@@ -13,7 +13,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{display_path, Document, LoadedSite};
+use crate::diagnostic::display_path;
+use crate::load::{Document, LoadedSite};
 use crate::model::Site;
 
 /// Fact-check aggregators (Google's ClaimReview display among them) cut

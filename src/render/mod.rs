@@ -26,7 +26,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::display_path;
+use crate::diagnostic::display_path;
 use crate::model::Site;
 pub use pages::{all_pages, PageId, HOME_CLAIMS};
 use theme::{describe_origin, error_chain, Theme};

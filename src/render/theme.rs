@@ -17,7 +17,7 @@ use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::confine::{self, Dotfiles};
-use crate::load::display_path;
+use crate::diagnostic::display_path;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
