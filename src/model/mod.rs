@@ -6,6 +6,7 @@
 //! supports or contradicts, each speaker's verdict counts. Building the model is
 //! where every check that needs more than one file happens.
 
+pub mod build;
 mod config;
 pub mod frontmatter;
 pub mod index;
@@ -17,6 +18,7 @@ pub mod values;
 pub mod verdict;
 
 pub use index::index_site;
-pub use site::{build_site, Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
+pub use build::build_site;
+pub use site::{Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
 pub use values::{Date, WebUrl};
 pub use verdict::{Verdict, VerdictScale};
