@@ -12,8 +12,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
 use crate::diagnostic::display_path;
+use crate::diagnostic::Diagnostic;
 use crate::load::{Document, LoadedSite};
 use crate::model::Site;
 

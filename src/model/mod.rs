@@ -17,8 +17,8 @@ pub mod slug;
 pub mod values;
 pub mod verdict;
 
-pub use index::index_site;
 pub use build::build_site;
+pub use index::index_site;
 pub use site::{Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
 pub use values::{Date, WebUrl};
 pub use verdict::{Verdict, VerdictScale};

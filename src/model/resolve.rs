@@ -12,9 +12,9 @@ use super::quotes;
 use super::site::{Citation, Claim, Correction, Source, Speaker, Topic};
 use super::slug::slugify;
 use super::verdict::VerdictScale;
+use crate::diagnostic::display_path;
 use crate::diagnostic::{nearest, Diagnostic};
 use crate::load::locate::{child, index};
-use crate::diagnostic::display_path;
 use crate::load::{Confinement, Document, Loaded};
 
 /// The same article cited inline by several claims is one source: the same
