@@ -261,8 +261,8 @@ impl Preview {
         !self.queue.is_empty()
     }
 
-    /// Renders up to `limit` of the pages waiting in the background queue (in
-    /// parallel), skipping those already fresh. Pages are kept while the
+    /// Renders up to `limit` of the pages waiting in the background queue,
+    /// skipping those already fresh. Pages are kept while the
     /// cache has room; beyond that they are rendered only to find their
     /// problems. Returns how many pages were rendered.
     pub fn render_queued(&mut self, limit: usize) -> usize {
@@ -285,7 +285,11 @@ impl Preview {
         }
         self.queue_length.store(self.queue.len(), Ordering::Relaxed);
         let Some(generation) = self.generation.as_ref() else { return 0 };
-        let results = render_batch(generation.borrow_dependent(), batch);
+        // One page after another on this thread: the background leaves the
+        // other core to the browser and to the requests being answered.
+        let renderer = generation.borrow_dependent();
+        let results: Vec<Rendered> =
+            batch.into_iter().map(|(id, path)| (path, renderer.render_page(id).map(|o| o.bytes))).collect();
         let count = results.len();
         let mut keep = Vec::with_capacity(count);
         for (path, result) in results {

@@ -24,9 +24,10 @@ pub enum Work {
     Request { path: Option<String>, reply: oneshot::Sender<Answer> },
 }
 
-/// How many pages one background batch renders: about 10 ms of work on two
-/// cores, the longest a request or a save waits for the thread.
-const BATCH: usize = 16;
+/// How many pages the background renders between two looks at the channel:
+/// one, so that a request or a save waits for one page at most (a
+/// millisecond or a few), not for a batch.
+const BATCH: usize = 1;
 
 /// How long the site must stay unchanged before the generated files (feed,
 /// sitemap, search index, open data) are refreshed.
