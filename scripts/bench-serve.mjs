@@ -109,7 +109,6 @@ if (startRows.length > 0) {
   }
   console.log(`start → home page loaded in Chromium (load event, stylesheet included): ${(performance.now() - server.t0).toFixed(0)} ms`);
   await page.close();
-  await server.rendered;
   await server.stop();
 }
 
