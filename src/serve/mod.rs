@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod http;
 pub mod pages;
+mod patch;
 pub mod state;
 pub mod worker;
 

@@ -20,10 +20,8 @@ use super::cache::{Cache, Kind};
 use crate::diagnostic::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, ContentKind, LoadedSite};
-use crate::model::index::reindex;
-use crate::model::resolve::{Entities, Registry};
+use crate::model::resolve::Registry;
 use crate::model::site::ModelOptions;
-use crate::model::slug::is_valid_file_slug;
 use crate::model::{build_site, Site, WebUrl};
 use crate::render::graph::{self, Plan, Snapshot};
 use crate::render::theme::{load_theme, Theme};
@@ -81,17 +79,6 @@ enum Input {
     Ignored,
 }
 
-/// What patching edited claims into the site did.
-enum Patch {
-    Patched,
-    /// The edited claims have problems; the site is unchanged.
-    Failed(Vec<Diagnostic>),
-    /// The change needs the full model; the site is unchanged.
-    Unpatchable,
-    /// The change needs the full model, and the site was changed on the way.
-    SiteChanged,
-}
-
 /// A site and the theme it is rendered with.
 pub(super) struct Built {
     pub(super) site: Site,
@@ -122,17 +109,17 @@ impl Generation {
 /// The site in memory.
 pub struct Preview {
     pub(super) root: PathBuf,
-    drafts: bool,
+    pub(super) drafts: bool,
     base_url: WebUrl,
-    loaded: Option<LoadedSite>,
+    pub(super) loaded: Option<LoadedSite>,
     /// Load problems by file, kept until that file changes again.
-    load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    pub(super) load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
     pub(super) theme: Option<Arc<Theme>>,
     /// The last site built without problems, and its renderer.
     pub(super) generation: Option<Generation>,
-    snapshot: Snapshot,
+    pub(super) snapshot: Snapshot,
     /// Lookups of the site's speakers, sources and topics, to patch claims in.
-    registry: Option<Registry>,
+    pub(super) registry: Option<Registry>,
     /// Whether the last change left the model without problems (only then can
     /// the next claim edit be patched into the site).
     pub(super) clean: bool,
@@ -339,86 +326,6 @@ impl Preview {
         self.render_incremental(changed, &content_files, started)
     }
 
-    /// The fast path for the commonest change, edited claims: resolves just
-    /// those files against the speakers, sources and topics the site already
-    /// has, patches them into the site in place, and re-indexes. `None` when
-    /// the change needs the full model (a new speaker, source or topic, a
-    /// problem elsewhere, a slug clash), which the caller then builds.
-    fn patch_claims(&mut self, files: &HashSet<PathBuf>, changed: Vec<PathBuf>, started: Instant) -> Option<Outcome> {
-        if !self.clean || !self.load_problems.is_empty() || self.registry.is_none() {
-            return None;
-        }
-        let Built { mut site, theme } = self.generation.take()?.into_owner();
-        let patch = self.patch_into(&mut site, files);
-        match patch {
-            Patch::Patched => {
-                let (plan, snapshot) = graph::plan(&self.snapshot, &site, files);
-                let mut outcome = self.finish(site, plan, changed, started);
-                if let Outcome::Rebuilt(rebuild) = &mut outcome {
-                    rebuild.patched = true;
-                    self.snapshot = snapshot;
-                }
-                Some(outcome)
-            }
-            Patch::Failed(problems) => {
-                self.generation = Some(Generation::of(site, theme));
-                self.clean = false;
-                Some(Outcome::Failed(problems))
-            }
-            Patch::Unpatchable => {
-                self.generation = Some(Generation::of(site, theme));
-                None
-            }
-            Patch::SiteChanged => {
-                // The site was changed in place: the caller's full model replaces it.
-                self.registry = None;
-                None
-            }
-        }
-    }
-
-    fn patch_into(&mut self, site: &mut Site, files: &HashSet<PathBuf>) -> Patch {
-        let (Some(loaded), Some(registry)) = (self.loaded.as_ref(), self.registry.as_mut()) else {
-            return Patch::Unpatchable;
-        };
-        let mut patched = Vec::new();
-        let mut problems = Vec::new();
-        for path in files {
-            let Some(file) = loaded.claims.iter().find(|f| &f.relative_path == path) else {
-                patched.push((path, None));
-                continue;
-            };
-            let clash = site.claims.iter().any(|c| c.slug == file.slug && &c.file != path);
-            if clash || !is_valid_file_slug(&file.slug) {
-                return Patch::Unpatchable;
-            }
-            // A lookup-only registry adds no entity: the site is unchanged until the claims are swapped below.
-            let Site { scale, speakers, sources, topics, .. } = &mut *site;
-            let mut entities = Entities { speakers, sources, topics };
-            let claim = registry.claim(&self.root, scale, file, file.slug.clone(), &mut entities, &mut problems);
-            if registry.needs_new_entity {
-                registry.needs_new_entity = false;
-                return Patch::Unpatchable;
-            }
-            patched.push((path, claim.filter(|c| self.drafts || !c.draft)));
-        }
-        if !problems.is_empty() {
-            sort_diagnostics(&mut problems);
-            return Patch::Failed(problems);
-        }
-        for (path, claim) in patched {
-            site.claims.retain(|c| &c.file != path);
-            site.claims.extend(claim);
-        }
-        // An edit that leaves a generated speaker, source or topic unused needs
-        // the full model, which drops it.
-        if reindex(site) {
-            Patch::Patched
-        } else {
-            Patch::SiteChanged
-        }
-    }
-
     fn reparse(&mut self, relative: &Path) {
         let Some(loaded) = self.loaded.as_mut() else { return };
         let shown = display_path(&self.root, relative);
@@ -502,7 +409,7 @@ impl Preview {
     }
 
     /// Keeps a freshly built model, with its lookups and snapshot, and renders what the plan says.
-    fn finish_full_model(
+    pub(super) fn finish_full_model(
         &mut self,
         site: Site,
         snapshot: Snapshot,
