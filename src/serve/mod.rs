@@ -203,9 +203,32 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     served.map_err(|e| BuildError::Usage(format!("the server stopped: {e}")))
 }
 
+/// At most this many problems are sent to the overlay (a template error can
+/// make every page of a large site fail; the terminal has them all).
+const OVERLAY_PROBLEMS: usize = 20;
+
 /// Problems as the terminal shows them, for the browser overlay.
 pub fn problems_text(problems: &[Diagnostic]) -> String {
-    let mut text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
+    let shown = &problems[..problems.len().min(OVERLAY_PROBLEMS)];
+    let mut text = shown.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
+    if problems.len() > shown.len() {
+        text.push_str(&format!("\n\nand {} more: see the terminal", problems.len() - shown.len()));
+    }
     text.push_str(&format!("\n\n{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" }));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overlay_shows_the_first_problems_and_counts_the_rest() {
+        let problems: Vec<Diagnostic> =
+            (0..25).map(|i| Diagnostic::file_error(format!("content/claims/c{i:02}.md"), "cannot render")).collect();
+        let text = problems_text(&problems);
+        assert!(text.contains("c19.md") && !text.contains("c20.md"), "{text}");
+        assert!(text.ends_with("and 5 more: see the terminal\n\n25 problems found"), "{text}");
+        assert_eq!(problems_text(&problems[..1]).matches("problem").count(), 1);
+    }
 }

@@ -78,6 +78,8 @@ pub fn run(
 ) {
     let mut overlay = Overlay::default();
     let mut background: Option<(Instant, usize)> = None;
+    // Problems found in the background and not yet told.
+    let mut background_problems: Option<Vec<Diagnostic>> = None;
     loop {
         let first = if preview.has_queued() {
             match work.try_recv() {
@@ -109,9 +111,17 @@ pub fn run(
                 report(ServeMessage::Rendered { pages: *rendered, millis: started.elapsed().as_millis() });
                 background = None;
             }
+            // Told when the first problem appears and when the queue is done,
+            // not at every page: a template error can make thousands fail.
             if let Some(problems) = preview.take_problem_change() {
-                overlay.pages = problems;
-                overlay.publish(&hub, &*report);
+                background_problems = Some(problems);
+            }
+            let first_problem = overlay.pages.is_empty() && background_problems.as_ref().is_some_and(|p| !p.is_empty());
+            if first_problem || !preview.has_queued() {
+                if let Some(problems) = background_problems.take() {
+                    overlay.pages = problems;
+                    overlay.publish(&hub, &*report);
+                }
             }
             continue;
         };
@@ -133,12 +143,17 @@ pub fn run(
                     watch(&path);
                 }
             }
+            if let Some(problems) = background_problems.take() {
+                overlay.pages = problems;
+            }
             apply(&mut preview, &changes, &hub, &*report, &mut overlay);
         }
         let answers: Vec<_> =
             requests.into_iter().map(|(path, reply)| (preview.answer(path.as_deref()), reply)).collect();
         // Problems first: a tab that opens a page that cannot be rendered finds them on connecting.
-        if let Some(problems) = preview.take_problem_change() {
+        // The latest list supersedes any the background had not told yet.
+        let pending = background_problems.take();
+        if let Some(problems) = preview.take_problem_change().or(pending) {
             overlay.pages = problems;
             overlay.publish(&hub, &*report);
         }
