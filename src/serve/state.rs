@@ -120,6 +120,8 @@ pub struct Preview {
     pub(super) snapshot: Snapshot,
     /// Lookups of the site's speakers, sources and topics, to patch claims in.
     pub(super) registry: Option<Registry>,
+    /// `snapshot` and `registry` are still to be taken from the current site.
+    lookups_pending: bool,
     /// Whether the last change left the model without problems (only then can
     /// the next claim edit be patched into the site).
     pub(super) clean: bool,
@@ -173,6 +175,7 @@ impl Preview {
             generation: None,
             snapshot: Snapshot::default(),
             registry: None,
+            lookups_pending: false,
             clean: false,
             generated_files_stale: true,
             generated_paths: HashSet::new(),
@@ -186,7 +189,17 @@ impl Preview {
         };
         let started = Instant::now();
         preview.reload_everything();
-        let outcome = preview.render_all(Vec::new(), started);
+        let outcome = match preview.model() {
+            Ok(site) => {
+                // Nothing was served before: nothing to remove, and the snapshot
+                // and lookups that edits need are taken when the first change
+                // comes, so that the first page does not wait for them.
+                let plan = Plan { render: all_pages(&site), remove: Vec::new(), full: true };
+                preview.lookups_pending = true;
+                preview.finish(site, plan, Vec::new(), started)
+            }
+            Err(problems) => Outcome::Failed(problems),
+        };
         Ok((preview, outcome))
     }
 
@@ -198,6 +211,18 @@ impl Preview {
     /// How many pages wait to be rendered in the background (shared, live).
     pub fn queue_length(&self) -> Arc<AtomicUsize> {
         Arc::clone(&self.queue_length)
+    }
+
+    /// Takes the snapshot and the lookups of the current site, if opening left them for later.
+    fn take_lookups(&mut self) {
+        if !std::mem::take(&mut self.lookups_pending) {
+            return;
+        }
+        if let Some(generation) = &self.generation {
+            let site = generation.site();
+            self.snapshot = Snapshot::of(site);
+            self.registry = Some(Registry::lookup_only(&site.speakers, &site.sources, &site.topics));
+        }
     }
 
     fn reload_everything(&mut self) {
@@ -274,6 +299,7 @@ impl Preview {
     /// Applies changed paths (absolute or relative to the root).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
         let started = Instant::now();
+        self.take_lookups();
         let mut changed: Vec<PathBuf> = paths
             .iter()
             .map(|p| p.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
