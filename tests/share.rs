@@ -333,6 +333,60 @@ fn a_card_shows_its_claims_words_so_an_edit_redraws_it_and_a_template_edit_redra
     assert_eq!(read_tree_bytes(&site.path(".verdict-cache/cards")).len(), 2, "the old cards were pruned");
 }
 
+/// Modification time and inode of every share file of `slugs` in the output.
+fn share_stamps(site: &TestSite, slugs: &[&str]) -> BTreeMap<String, (std::time::SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut stamps = BTreeMap::new();
+    for slug in slugs {
+        for file in ["card.png", "embed/index.html", "oembed.json"] {
+            let path = format!("claims/{slug}/{file}");
+            let metadata = fs::metadata(site.public().join(&path)).unwrap();
+            stamps.insert(path, (metadata.modified().unwrap(), metadata.ino()));
+        }
+    }
+    stamps
+}
+
+#[test]
+fn an_incremental_build_renders_a_claims_share_files_only_when_its_card_changed() {
+    let site = share_site();
+    let build = |site: &TestSite| verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    build(&site);
+    let before = share_stamps(&site, &["agreed", "long"]);
+    let cache = site.path(".verdict-cache/cards");
+    // Mark the cached cards: a card taken from the cache would now change in the output.
+    for (name, bytes) in read_tree_bytes(&cache) {
+        fs::write(cache.join(name), [bytes.as_slice(), b"marker"].concat()).unwrap();
+    }
+
+    // The analysis alone: of the pages and share files, only the claim page is
+    // rendered (the rest are the feeds, search index and open data, made again
+    // whenever anything changed), and no card is drawn or read.
+    let text = fs::read_to_string(site.path("content/claims/agreed.md")).unwrap();
+    site.write("content/claims/agreed.md", &text.replace("The analysis.", "The analysis, with one more sentence."));
+    let body_edit = build(&site);
+    let generated = read_tree_bytes(&site.public())
+        .keys()
+        .filter(|p| !p.ends_with(".html") && !p.ends_with("/card.png") && !p.ends_with("/oembed.json"))
+        .filter(|p| *p != ".verdict-output")
+        .count();
+    assert_eq!(body_edit.rendered - generated, 1, "{body_edit:?}");
+    assert_eq!(share_stamps(&site, &["agreed", "long"]), before, "a share file was rewritten");
+
+    // The claim's words: its card, embed page and oEmbed response are rendered
+    // again (the card drawn anew), the other claim's are left alone.
+    let text = fs::read_to_string(site.path("content/claims/agreed.md")).unwrap();
+    site.write("content/claims/agreed.md", &text.replace("peace deal", "ceasefire"));
+    build(&site);
+    let after = share_stamps(&site, &["agreed", "long"]);
+    for (path, stamp) in &before {
+        assert_eq!(stamp == &after[path], path.starts_with("claims/long/"), "{path}");
+    }
+    let card = fs::read(site.public().join("claims/agreed/card.png")).unwrap();
+    assert!(!card.ends_with(b"marker"), "the edited claim's card came from the cache");
+    assert!(fs::read_to_string(site.public().join("claims/agreed/oembed.json")).unwrap().contains("ceasefire"));
+}
+
 #[test]
 fn card_template_errors_name_the_template() {
     let site = share_site();

@@ -7,8 +7,10 @@
 //! includes (so editing them redraws the cards), the card fonts and the
 //! renderer's version. A card found in the cache costs a hash and a file
 //! read: its template is not even rendered. The folder is safe to delete: a
-//! missing or unreadable entry is just drawn again. A complete build removes
-//! the entries it did not use, so the folder holds the current cards only.
+//! missing or unreadable entry is just drawn again. A render that goes
+//! through every card of the site (a full build) removes the entries it did
+//! not use, so the folder holds the current cards, and after incremental
+//! builds at most the earlier versions of the cards they redrew.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -20,6 +22,7 @@ use std::sync::Mutex;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::fonts::fonts;
+use crate::write::CACHE_DIR;
 
 /// Changes whenever the drawing code or its crates change what a card looks
 /// like for the same SVG (a resvg upgrade, a new PNG encoding).
@@ -71,16 +74,11 @@ impl CardCache {
     /// The cache of the site at `root`. A `.verdict-cache` or `cards` that is
     /// a symbolic link is not followed: the cache is then off.
     pub fn in_site(root: &Path) -> CardCache {
-        let base = root.join(".verdict-cache");
+        let base = root.join(CACHE_DIR);
         let dir = base.join("cards");
         let is_link = |path: &Path| fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let usable = !is_link(&base) && !is_link(&dir);
         CardCache { dir: usable.then_some(dir), used: Mutex::new(BTreeSet::new()) }
-    }
-
-    /// No cache: every card is drawn.
-    pub fn disabled() -> CardCache {
-        CardCache { dir: None, used: Mutex::new(BTreeSet::new()) }
     }
 
     /// The cache key of a card: `view` is the card's serialised view,
@@ -125,8 +123,8 @@ impl CardCache {
     }
 
     /// Removes the cards this cache did not hand out or store: after a
-    /// complete build, those are cards nothing shows any more. Only files
-    /// named like cache entries are touched.
+    /// render of every card, those are cards nothing shows any more. Only
+    /// files named like cache entries are touched.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
         let Ok(used) = self.used.lock() else { return };
