@@ -38,11 +38,6 @@ fn open(site: &TestSite) -> Preview {
     preview
 }
 
-/// Every HTML page the cache holds.
-fn cached_pages(preview: &Preview) -> usize {
-    preview.cache().paths().iter().filter(|k| k.ends_with(".html")).count()
-}
-
 /// The cached bytes at `path`, as text.
 fn cached(preview: &Preview, path: &str) -> String {
     String::from_utf8(preview.cache().get(path).unwrap_or_else(|| panic!("{path} not cached")).bytes.to_vec()).unwrap()
@@ -57,6 +52,14 @@ fn change(site: &TestSite, preview: &mut Preview, path: &str, text: Option<&str>
         Outcome::Rebuilt(rebuild) => rebuild,
         other => panic!("expected a rebuild, got {other:?}"),
     }
+}
+
+/// How many outputs rendered like pages the cache holds: the pages, and each
+/// claim's oEmbed response and (once asked for: the background does not draw
+/// them) share card.
+fn rendered_like_pages(preview: &Preview) -> usize {
+    let paths = preview.cache().paths();
+    paths.iter().filter(|k| k.ends_with(".html") || k.ends_with("/card.png") || k.ends_with("/oembed.json")).count()
 }
 
 /// HTML pages among the written outputs (feeds and indexes are always regenerated).
@@ -77,6 +80,10 @@ fn assert_matches_full_build(site: &TestSite, preview: &mut Preview) {
     preview.refresh_generated_files();
     let options = verdict::BuildOptions { base_url: Some(BASE.into()), ..site.options() };
     let built = site.build_with(options);
+    // Share cards are drawn when asked for, as a browser or a crawler would.
+    for card in built.keys().filter(|k| k.ends_with("/card.png")) {
+        assert!(matches!(preview.answer(Some(card)), verdict::serve::Answer::Found { .. }), "{card}");
+    }
     let cache = preview.cache();
     let paths = cache.paths();
     let served: BTreeSet<&String> = paths.iter().collect();
@@ -127,6 +134,7 @@ fn editing_a_summary_re_renders_the_lists_that_show_its_card() {
     );
     let expected = BTreeSet::from([
         "claims/a2/index.html",
+        "claims/a2/embed/index.html",
         "index.html",
         "claims/index.html",
         "speakers/ann/index.html",
@@ -151,6 +159,7 @@ fn changing_a_verdict_re_renders_both_verdict_lists_and_the_scorecards() {
     );
     let expected = BTreeSet::from([
         "claims/b1/index.html",
+        "claims/b1/embed/index.html",
         "index.html",
         "claims/index.html",
         "speakers/index.html",
@@ -195,7 +204,14 @@ fn a_new_claim_and_a_deleted_claim() {
     let rebuild = change(&site, &mut preview, "content/claims/c1.md", None);
     assert_eq!(
         rebuild.removed.iter().map(String::as_str).collect::<BTreeSet<_>>(),
-        BTreeSet::from(["claims/c1/index.html", "speakers/carol-diaz/index.html", "topics/transport/index.html"])
+        BTreeSet::from([
+            "claims/c1/card.png",
+            "claims/c1/embed/index.html",
+            "claims/c1/index.html",
+            "claims/c1/oembed.json",
+            "speakers/carol-diaz/index.html",
+            "topics/transport/index.html"
+        ])
     );
     assert_matches_full_build(&site, &mut preview);
 }
@@ -227,7 +243,7 @@ fn editing_a_speaker_re_renders_their_claims_and_the_cards_that_name_them() {
 fn a_menu_change_re_renders_every_page() {
     let site = a_site();
     let mut preview = open(&site);
-    let all = cached_pages(&preview);
+    let all = rendered_like_pages(&preview);
     let rebuild = change(
         &site,
         &mut preview,
@@ -236,7 +252,10 @@ fn a_menu_change_re_renders_every_page() {
     );
     // Every page is marked for rendering again, when asked for or in the background.
     assert!(rebuild.full);
-    assert_eq!(rebuild.deferred.len(), all);
+    // Every page is left for later, share cards included; the background renders all but the cards.
+    let cards = rebuild.deferred.iter().filter(|p| p.ends_with("/card.png")).count();
+    assert_eq!(cards, 3);
+    assert_eq!(rebuild.deferred.len(), all + cards);
     assert_eq!(preview.render_all_queued(), all);
     assert_matches_full_build(&site, &mut preview);
 }
@@ -331,10 +350,13 @@ fn files_that_are_not_part_of_the_site_change_nothing() {
 fn a_site_yaml_change_re_renders_every_page() {
     let site = a_site();
     let mut preview = open(&site);
-    let all = cached_pages(&preview);
+    let all = rendered_like_pages(&preview);
     let rebuild = change(&site, &mut preview, "site.yaml", Some(&SITE_YAML.replace("Test Checks", "Renamed Checks")));
     assert!(rebuild.full);
-    assert_eq!(rebuild.deferred.len(), all);
+    // Every page is left for later, share cards included; the background renders all but the cards.
+    let cards = rebuild.deferred.iter().filter(|p| p.ends_with("/card.png")).count();
+    assert_eq!(cards, 3);
+    assert_eq!(rebuild.deferred.len(), all + cards);
     assert_eq!(preview.render_all_queued(), all);
     assert!(cached(&preview, "index.html").contains("Renamed Checks"));
     assert_matches_full_build(&site, &mut preview);

@@ -80,10 +80,18 @@ fn opening_a_site_renders_no_page_until_one_is_asked_for() {
         other => panic!("expected the 404 page, got {other:?}"),
     }
 
-    // The background renders the rest.
-    let pages = preview.page_paths().len();
+    // The background renders the rest, except the share cards, which are drawn when asked for.
+    let paths = preview.page_paths();
+    let cards: Vec<&String> = paths.keys().filter(|p| p.ends_with("/card.png")).collect();
+    assert_eq!(cards.len(), 60);
+    let pages = paths.len() - cards.len();
     assert_eq!(preview.render_all_queued() + 2, pages, "every page but the two asked for");
-    assert_eq!(cached_pages(&preview).len(), pages);
+    assert_eq!(preview.cache().stats().pages, pages);
+    assert!(!preview.cache().contains("claims/c05/card.png"));
+    match preview.answer(Some("claims/c05/card.png")) {
+        Answer::Found { bytes, .. } => assert!(bytes.starts_with(b"\x89PNG"), "not a PNG"),
+        other => panic!("expected the card, got {other:?}"),
+    }
 }
 
 #[test]
@@ -117,13 +125,14 @@ fn the_page_cache_stays_within_its_budget() {
     let budget = 64 * 1024;
     let (mut preview, _) =
         Preview::open_with_cache(&site.root, false, BASE, Cache::with_budget(budget)).expect("opens");
-    let pages = preview.page_paths().len();
-    // Every page is still rendered in the background (its problems are found), but not every page is kept.
+    let pages = preview.page_paths().keys().filter(|p| !p.ends_with("/card.png")).count();
+    // Every page but the share cards is still rendered in the background (its
+    // problems are found), but not every page is kept.
     assert_eq!(preview.render_all_queued(), pages);
     let stats = preview.cache().stats();
     assert!(stats.page_bytes <= budget && stats.pages < pages, "{stats:?} of {pages} pages");
     // A page asked for is rendered and served even when the cache is full; the least recently served go.
-    let mut paths: Vec<String> = preview.page_paths().into_keys().collect();
+    let mut paths: Vec<String> = preview.page_paths().into_keys().filter(|p| !p.ends_with("/card.png")).collect();
     paths.sort();
     for path in &paths {
         assert!(matches!(preview.answer(Some(path)), Answer::Found { .. }), "{path}");

@@ -4,9 +4,12 @@
 //! one Tera template, so pages render in parallel (rayon) and `serve` can
 //! re-render just the pages a change touches. Markdown bodies go through
 //! [`markdown`] (pulldown-cmark + syntect); ClaimReview comes from [`jsonld`];
-//! the feed, sitemap and search index from [`feeds`]. Nothing here writes to
-//! disk: the result is a list of [`Output`]s for [`crate::write`].
+//! the feed, sitemap and search index from [`feeds`]; share cards are drawn by
+//! [`card`]. The result is a stream of [`Output`]s for [`crate::write`]; the
+//! only file written here is the share-card cache (`.verdict-cache/cards/`
+//! in the site root).
 
+pub mod card;
 pub mod feeds;
 pub mod graph;
 pub mod highlight;
@@ -111,6 +114,11 @@ pub fn render_selected_into(
     }
     if extras {
         renderer.extra_outputs(&all_pages(site)).into_par_iter().for_each(sink);
+    }
+    // When every card of the site was just drawn or taken from the cache,
+    // the cache's other entries are cards nothing shows any more.
+    if selected.iter().filter(|id| matches!(id, PageId::Card(_))).count() == site.claims.len() {
+        renderer.card_cache.prune();
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Context;
 
+use super::card::cache::CardCache;
 use super::pages::{PageDraft, PageId};
 use super::theme::{describe_origin, error_chain, Theme};
 use super::views::*;
@@ -34,6 +35,8 @@ pub struct Renderer<'a> {
     pub(crate) listed_sources: Vec<usize>,
     /// Claim indices per verdict, newest first.
     pub(crate) claims_by_verdict: Vec<Vec<usize>>,
+    /// Share cards drawn by earlier builds (`.verdict-cache/cards/`).
+    pub(crate) card_cache: CardCache,
 }
 
 #[derive(Serialize)]
@@ -184,6 +187,7 @@ impl<'a> Renderer<'a> {
             source_views: lazy(site.sources.len()),
             listed_sources: site.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, _)| i).collect(),
             claims_by_verdict,
+            card_cache: CardCache::in_site(&site.root),
             urls,
         }
     }
@@ -237,6 +241,12 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render_page(&self, id: PageId) -> Result<Output, Vec<Diagnostic>> {
+        // A claim's share files that are not HTML pages: see `pages/share.rs`.
+        match id {
+            PageId::Card(i) => return self.render_card(i),
+            PageId::OEmbed(i) => return Ok(self.render_oembed(i)),
+            _ => {}
+        }
         let site = self.site;
         let mut page = PageDraft { path: id.path(site), context: self.globals.clone(), problems: Vec::new() };
         let meta = match id {
@@ -256,6 +266,8 @@ impl<'a> Renderer<'a> {
             PageId::Corrections(n) => self.render_corrections(&mut page, n),
             PageId::Search => self.render_search(&mut page),
             PageId::NotFound => self.render_not_found(&mut page),
+            PageId::Embed(i) => self.render_embed(&mut page, i),
+            PageId::Card(_) | PageId::OEmbed(_) => unreachable!("rendered before the match, above"),
         };
         let PageDraft { mut context, problems, .. } = page;
         context.insert("page", &meta);
@@ -281,8 +293,7 @@ impl<'a> Renderer<'a> {
         let sitemap = || {
             let sitemap_pages: Vec<(String, Option<String>)> = pages
                 .iter()
-                // Archived copies are other people's texts, kept for checking: not for search engines.
-                .filter(|id| !matches!(id, PageId::NotFound | PageId::Archive(_)))
+                .filter(|id| id.in_sitemap())
                 .map(|&id| {
                     let lastmod = match id {
                         PageId::Claim(i) => {

@@ -99,7 +99,7 @@ impl Preview {
 
         let changed_files: HashSet<&PathBuf> = changed.iter().collect();
         let mut now = Vec::new();
-        let mut deferred = Vec::new();
+        let mut deferred: Vec<(PageId, String)> = Vec::new();
         let mut written = Vec::new();
         if full {
             // Every page changed: tabs ask again for the pages they show, which
@@ -107,7 +107,7 @@ impl Preview {
             self.cache.mark_pages_stale();
             self.cache.remove_kind(Kind::Asset);
             written = self.put_assets();
-            deferred = pages.iter().map(|id| id.output_path(&site)).collect();
+            deferred = pages.iter().map(|&id| (id, id.output_path(&site))).collect();
         } else {
             for &id in &pages {
                 let path = id.output_path(&site);
@@ -117,7 +117,7 @@ impl Preview {
                 if wanted {
                     now.push((id, path));
                 } else {
-                    deferred.push(path);
+                    deferred.push((id, path));
                 }
             }
         }
@@ -133,9 +133,14 @@ impl Preview {
             }
         }
         self.cache.evict();
-        for path in &deferred {
-            self.enqueue(path.clone());
+        for (id, path) in &deferred {
+            // Share cards are drawn only when asked for: a card costs several
+            // milliseconds and tens of kilobytes, and a preview rarely shows one.
+            if !matches!(id, PageId::Card(_)) {
+                self.enqueue(path.clone());
+            }
         }
+        let deferred: Vec<String> = deferred.into_iter().map(|(_, path)| path).collect();
         // Freeing a large site takes longer than rendering a page: let it happen
         // off the path between the save and the browser.
         let old = self.generation.replace(generation);
