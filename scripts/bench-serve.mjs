@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { connect } from "node:net";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 process.env.VERDICT_BIN ??= join(repo, "target/release/verdict");
@@ -98,15 +99,19 @@ if (startRows.length > 0) {
 {
   const page = await browser.newPage();
   const server = await spawnServe();
+  // serve binds its port before loading the site: once a connection is
+  // accepted, the navigation waits for the page (a refused one would make
+  // Chromium show its error page instead).
+  const port = Number(new URL(server.url).port);
   for (;;) {
-    try {
-      await page.goto(`${server.url}/`, { waitUntil: "load" });
-      break;
-    } catch (error) {
-      if (!String(error).includes("ERR_CONNECTION_REFUSED")) throw error;
-      await sleep(2);
-    }
+    const open = await new Promise((ok) => {
+      const socket = connect(port, "127.0.0.1", () => { socket.destroy(); ok(true); });
+      socket.on("error", () => ok(false));
+    });
+    if (open) break;
+    await sleep(2);
   }
+  await page.goto(`${server.url}/`, { waitUntil: "load" });
   console.log(`start → home page loaded in Chromium (load event, stylesheet included): ${(performance.now() - server.t0).toFixed(0)} ms`);
   await page.close();
   await server.stop();
