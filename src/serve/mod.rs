@@ -124,6 +124,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     // Watch before the site is loaded: a save made meanwhile is queued, not lost.
     let (work, work_queue) = worker::channel();
     let changes = work.clone();
+    let results = work.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let paths: Vec<PathBuf> = match result {
             // Reading a file is an event too (inotify's open/access): only
@@ -179,7 +180,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
         let watch = |path: &std::path::Path| {
             let _ = debouncer.watch(path, RecursiveMode::Recursive);
         };
-        worker::run(preview, work_queue, site_hub, site_report, watch, &WATCHED_FOLDERS);
+        worker::run(preview, work_queue, results, site_hub, site_report, watch, &WATCHED_FOLDERS);
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Site;
 use crate::render::feeds::FEED_ENTRIES;
 use crate::render::graph::Plan;
-use crate::render::{all_pages, PageId, Renderer};
+use crate::render::{all_pages, Output, PageId, Renderer};
 use crate::sort_diagnostics;
 
 /// The answer to a request that the cache could not serve by itself.
@@ -143,7 +143,8 @@ impl Preview {
         let deferred: Vec<String> = deferred.into_iter().map(|(_, path)| path).collect();
         // Freeing a large site takes longer than rendering a page: let it happen
         // off the path between the save and the browser.
-        let old = self.generation.replace(generation);
+        let old = self.generation.replace(Arc::new(generation));
+        self.generation_stamp += 1;
         std::thread::spawn(move || drop(old));
         self.clean = true;
         written.sort();
@@ -323,12 +324,27 @@ impl Preview {
     /// Brings the feed, sitemap, search index and open data up to date with the
     /// pages, after a change that left them stale. Returns the paths written.
     pub fn refresh_generated_files(&mut self) -> Vec<String> {
-        if !std::mem::take(&mut self.generated_files_stale) {
+        if !self.generated_files_stale {
             return Vec::new();
         }
-        let Some(generation) = &self.generation else { return Vec::new() };
-        let site = generation.site();
-        let extras = generation.borrow_dependent().extra_outputs(&all_pages(site));
+        let Some((generation, stamp)) = self.generated_job() else { return Vec::new() };
+        let extras = make_generated_files(&generation);
+        self.accept_generated_files(stamp, extras)
+    }
+
+    /// What making the generated files needs: the current site and its stamp
+    /// (they can be made on another thread; see [`make_generated_files`]).
+    pub(super) fn generated_job(&self) -> Option<(Arc<Generation>, u64)> {
+        self.generation.as_ref().map(|g| (Arc::clone(g), self.generation_stamp))
+    }
+
+    /// Keeps generated files made from the site of `stamp`, if it is still the
+    /// current one (otherwise they are dropped, and stay stale). Returns the paths written.
+    pub(super) fn accept_generated_files(&mut self, stamp: u64, extras: Vec<Output>) -> Vec<String> {
+        if stamp != self.generation_stamp {
+            return Vec::new();
+        }
+        self.generated_files_stale = false;
         let mut paths = HashSet::new();
         let mut written = Vec::new();
         for output in extras {
@@ -352,5 +368,46 @@ impl Preview {
     pub fn page_paths(&mut self) -> HashMap<String, PageId> {
         self.page_id("");
         self.page_index.clone().unwrap_or_default()
+    }
+}
+
+/// The feed, sitemap, search index, open data (and theme assets) of a site.
+pub(super) fn make_generated_files(generation: &Generation) -> Vec<Output> {
+    generation.borrow_dependent().extra_outputs(&all_pages(generation.site()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &std::path::Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    fn claim(summary: &str) -> String {
+        format!("---\nclaim: \"A claim.\"\nspeaker: Ann Lee\nverdict: \"true\"\npublished: 2025-01-01\nsummary: \"{summary}\"\nsupporting:\n  - title: E\n    url: https://example.org/e\ncontradicting: []\n---\nBody.\n")
+    }
+
+    #[test]
+    fn generated_files_made_from_an_older_site_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "site.yaml", "title: \"T\"\nbase_url: \"https://example.org/\"\n");
+        write(root, "content/claims/one.md", &claim("First summary."));
+        let (mut preview, outcome) = Preview::open(root, false, "http://127.0.0.1:1111/").unwrap();
+        assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
+        let (old, old_stamp) = preview.generated_job().unwrap();
+        write(root, "content/claims/one.md", &claim("Second summary."));
+        assert!(matches!(preview.apply(&[root.join("content/claims/one.md")]), Outcome::Rebuilt(_)));
+        // Made on another thread from the site before the edit: too late, dropped.
+        assert!(preview.accept_generated_files(old_stamp, make_generated_files(&old)).is_empty());
+        assert!(preview.generated_files_stale() && !preview.cache.contains("feed.xml"));
+        let (new, stamp) = preview.generated_job().unwrap();
+        assert!(!preview.accept_generated_files(stamp, make_generated_files(&new)).is_empty());
+        assert!(!preview.generated_files_stale());
+        let feed = preview.cache.get("feed.xml").unwrap();
+        assert!(String::from_utf8_lossy(&feed.bytes).contains("Second summary."));
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::state::{Built, Generation, Outcome, Preview};
@@ -42,7 +43,14 @@ impl Preview {
         if !self.clean || !self.load_problems.is_empty() || self.registry.is_none() {
             return None;
         }
-        let Built { mut site, theme } = self.generation.take()?.into_owner();
+        let Built { mut site, theme } = match Arc::try_unwrap(self.generation.take()?) {
+            Ok(generation) => generation.into_owner(),
+            // The generated files are being made from it on another thread: patch a copy.
+            Err(shared) => {
+                let built = shared.borrow_owner();
+                Built { site: built.site.clone(), theme: Arc::clone(&built.theme) }
+            }
+        };
         let patch = self.patch_into(&mut site, files);
         match patch {
             Patch::Patched => {
@@ -55,12 +63,12 @@ impl Preview {
                 Some(outcome)
             }
             Patch::Failed(problems) => {
-                self.generation = Some(Generation::of(site, theme));
+                self.generation = Some(Arc::new(Generation::of(site, theme)));
                 self.clean = false;
                 Some(Outcome::Failed(problems))
             }
             Patch::Unpatchable => {
-                self.generation = Some(Generation::of(site, theme));
+                self.generation = Some(Arc::new(Generation::of(site, theme)));
                 None
             }
             Patch::SiteChanged => {

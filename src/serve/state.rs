@@ -115,8 +115,11 @@ pub struct Preview {
     /// Load problems by file, kept until that file changes again.
     pub(super) load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
     pub(super) theme: Option<Arc<Theme>>,
-    /// The last site built without problems, and its renderer.
-    pub(super) generation: Option<Generation>,
+    /// The last site built without problems, and its renderer (shared with
+    /// the thread that makes the generated files, while it runs).
+    pub(super) generation: Option<Arc<Generation>>,
+    /// Counts the sites kept: generated files made from an older one are dropped.
+    pub(super) generation_stamp: u64,
     pub(super) snapshot: Snapshot,
     /// Lookups of the site's speakers, sources and topics, to patch claims in.
     pub(super) registry: Option<Registry>,
@@ -173,6 +176,7 @@ impl Preview {
             load_problems: BTreeMap::new(),
             theme: None,
             generation: None,
+            generation_stamp: 0,
             snapshot: Snapshot::default(),
             registry: None,
             lookups_pending: false,

@@ -4,16 +4,17 @@
 //! save never waits behind more than one small batch.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
 use super::http::{Hub, LiveEvent};
-use super::pages::Answer;
+use super::pages::{make_generated_files, Answer};
 use super::{problems_text, Outcome, Preview, ServeMessage};
 use crate::diagnostic::Diagnostic;
+use crate::render::Output;
 
 /// What the site thread is asked to do.
 pub enum Work {
@@ -22,6 +23,8 @@ pub enum Work {
     /// A request the cache could not answer: the output path asked for
     /// (`None` when the request path is not a plain path inside the site).
     Request { path: Option<String>, reply: oneshot::Sender<Answer> },
+    /// The generated files, made on another thread from the site of `stamp`.
+    Generated { stamp: u64, files: Vec<Output> },
 }
 
 /// How many pages the background renders between two looks at the channel:
@@ -71,6 +74,7 @@ impl Overlay {
 pub fn run(
     mut preview: Preview,
     work: Receiver<Work>,
+    results: Sender<Work>,
     hub: Hub,
     report: Arc<dyn Fn(ServeMessage) + Send + Sync>,
     mut watch: impl FnMut(&Path),
@@ -78,6 +82,8 @@ pub fn run(
 ) {
     let mut overlay = Overlay::default();
     let mut background: Option<(Instant, usize)> = None;
+    // The generated files are being made on another thread.
+    let mut generating = false;
     // Problems found in the background and not yet told.
     let mut background_problems: Option<Vec<Diagnostic>> = None;
     loop {
@@ -87,13 +93,23 @@ pub fn run(
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => break,
             }
-        } else if preview.generated_files_stale() {
+        } else if preview.generated_files_stale() && !generating {
             // The feed, sitemap, search index and open data are refreshed when the
-            // author pauses, so that they never delay the next save's preview.
+            // author pauses, on another thread (a few hundred milliseconds on a
+            // large site), so that a save that comes meanwhile is not held up.
             match work.recv_timeout(REFRESH_AFTER_IDLE) {
                 Ok(first) => Some(first),
                 Err(RecvTimeoutError::Timeout) => {
-                    preview.refresh_generated_files();
+                    if let Some((generation, stamp)) = preview.generated_job() {
+                        generating = true;
+                        let results = results.clone();
+                        std::thread::spawn(move || {
+                            let files = make_generated_files(&generation);
+                            // Dropped here, off the site thread, if the site changed meanwhile.
+                            drop(generation);
+                            let _ = results.send(Work::Generated { stamp, files });
+                        });
+                    }
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -132,6 +148,11 @@ pub fn run(
         for item in std::iter::once(first).chain(std::iter::from_fn(|| work.try_recv().ok())) {
             match item {
                 Work::Changed(paths) => changes.extend(paths),
+                Work::Generated { stamp, files } => {
+                    generating = false;
+                    // Made from an older site: dropped, and made again at the next pause.
+                    preview.accept_generated_files(stamp, files);
+                }
                 Work::Request { path, reply } => requests.push((path, reply)),
             }
         }
