@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod i18n;
 pub mod incremental;
 pub mod load;
 pub mod model;

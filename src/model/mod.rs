@@ -7,8 +7,10 @@
 //! where every check that needs more than one file happens.
 
 mod config;
+mod edition;
 pub mod frontmatter;
 pub mod index;
+pub mod languages;
 pub mod quotes;
 pub mod resolve;
 pub mod site;

@@ -303,7 +303,7 @@ impl Preview {
         self.load_problems.remove(&shown);
         let parsed = match load::content_kind(relative) {
             Some(kind) if self.root.join(relative).is_file() => {
-                let (parsed, problems) = load::parse_file(&self.root, kind, relative);
+                let (parsed, problems) = load::parse_file(&self.root, kind, relative, &loaded.language_codes());
                 let errors: Vec<Diagnostic> = problems.into_iter().filter(|d| d.severity == Severity::Error).collect();
                 if !errors.is_empty() {
                     self.load_problems.insert(shown, errors);
