@@ -8,6 +8,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How a path is shown in messages: as the user would type it from where they are.
+pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
 /// How serious a problem is: errors fail the build, warnings are advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

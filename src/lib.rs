@@ -57,7 +57,7 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| load::display_path(&self.root, Path::new("public")))
+        self.output.clone().unwrap_or_else(|| diagnostic::display_path(&self.root, Path::new("public")))
     }
 }
 

@@ -179,7 +179,7 @@ pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<PathBuf, Scaffold
         Kind::Speaker => ("speakers", SPEAKER_STUB.to_string()),
         Kind::Source => ("sources", SOURCE_STUB.to_string()),
     };
-    let path = crate::load::display_path(root, &Path::new("content").join(folder).join(format!("{slug}.md")));
+    let path = crate::diagnostic::display_path(root, &Path::new("content").join(folder).join(format!("{slug}.md")));
     write_new(&path, &text)?;
     Ok(path)
 }

@@ -14,8 +14,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::display_path;
 use crate::diagnostic::Diagnostic;
-use crate::load::{display_path, Document, LoadedSite};
+use crate::load::{Document, LoadedSite};
 use crate::model::Site;
 
 /// Fact-check aggregators (Google's ClaimReview display among them) cut

@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::locale::{Locale, CATEGORIES};
 use super::Piece;
-use crate::diagnostic::{Diagnostic, SourceText};
+use crate::diagnostic::{display_path, Diagnostic, SourceText};
 use crate::load::confine::Confinement;
-use crate::load::{display_path, read_text, Document};
+use crate::load::{read_text, Document};
 use crate::render::theme::DEFAULT_THEME_FILES;
 
 /// One word: a text, or a count's forms by CLDR plural category.

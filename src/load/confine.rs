@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::display_path;
+use crate::diagnostic::display_path;
 use crate::diagnostic::Diagnostic;
 
 /// The site root, resolved once, against which paths are checked.

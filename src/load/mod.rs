@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, SourceText};
+use crate::diagnostic::{display_path, Diagnostic, SourceText};
 use crate::model::frontmatter::{
     ClaimFile, ClaimTranslationFile, PageFile, PageTranslationFile, SiteFile, SourceFile, SourceTranslationFile,
     SpeakerFile, SpeakerTranslationFile, TRANSLATABLE_KEYS,
@@ -144,15 +144,6 @@ impl ContentKind {
     pub fn of(relative_to_content: &Path) -> Option<ContentKind> {
         let first = relative_to_content.components().next()?.as_os_str().to_str()?;
         Self::ALL.iter().find(|(_, folder)| *folder == first).map(|(kind, _)| *kind)
-    }
-}
-
-/// How a path is shown in messages: as the user would type it from where they are.
-pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
-    if root == Path::new(".") || root.as_os_str().is_empty() {
-        relative.to_path_buf()
-    } else {
-        root.join(relative)
     }
 }
 

@@ -6,6 +6,7 @@
 //! supports or contradicts, each speaker's verdict counts. Building the model is
 //! where every check that needs more than one file happens.
 
+pub mod build;
 mod config;
 mod edition;
 pub mod frontmatter;
@@ -18,7 +19,8 @@ pub mod slug;
 pub mod values;
 pub mod verdict;
 
+pub use build::build_site;
 pub use index::index_site;
-pub use site::{build_site, Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
+pub use site::{Citation, Claim, Correction, Organization, Page, Site, SiteConfig, Source, Speaker, Topic};
 pub use values::{Date, WebUrl};
 pub use verdict::{Verdict, VerdictScale};

@@ -12,9 +12,10 @@ use super::quotes;
 use super::site::{Citation, Claim, Correction, Source, Speaker, Topic};
 use super::slug::slugify;
 use super::verdict::VerdictScale;
+use crate::diagnostic::display_path;
 use crate::diagnostic::{nearest, Diagnostic};
 use crate::load::locate::{child, index};
-use crate::load::{display_path, Confinement, Document, Loaded};
+use crate::load::{Confinement, Document, Loaded};
 
 /// The same article cited inline by several claims is one source: the same
 /// URL, or without a URL the same title and publisher.

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
+use crate::diagnostic::display_path;
 use crate::diagnostic::Diagnostic;
 use crate::load::confine::{self, Dotfiles};
-use crate::load::display_path;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 

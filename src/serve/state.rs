@@ -13,8 +13,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::diagnostic::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, display_path, ContentKind, LoadedSite};
+use crate::load::{self, ContentKind, LoadedSite};
 use crate::model::index::reindex;
 use crate::model::resolve::{Entities, Registry};
 use crate::model::site::ModelOptions;

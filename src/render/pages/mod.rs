@@ -1,11 +1,31 @@
 //! The pages of a site: one [`PageId`] per HTML page, its template and its
-//! path. `render` renders a page by its id; `serve` will re-render the ids a
-//! change touches.
+//! path. [`Renderer::render_page`](super::Renderer::render_page) renders a page
+//! by its id (`serve` and incremental builds re-render the ids a change
+//! touches); what each kind of page puts before its template lives in the file
+//! named after it.
+
+mod claims;
+mod site;
+mod sources;
+mod speakers;
+mod topics;
+mod verdicts;
+
+use tera::Context;
 
 use super::views::{
     claim_path, page_count, page_path, paged_path, source_path, speaker_path, topic_path, verdict_path,
 };
+use crate::diagnostic::Diagnostic;
 use crate::model::Site;
+
+/// One page while it is being rendered: its path, the variables its template
+/// will see, and the problems found in its Markdown.
+pub(crate) struct PageDraft {
+    pub path: String,
+    pub context: Context,
+    pub problems: Vec<Diagnostic>,
+}
 
 /// Every HTML page of a site. List pages carry their 1-based page number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

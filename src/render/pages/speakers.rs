@@ -1,0 +1,46 @@
+//! The speaker pages: everyone checked, and one speaker's scorecard and claims.
+
+use super::PageDraft;
+use crate::render::renderer::{numbered, plural, PageMeta, Renderer};
+use crate::render::views::{page_slice, scorecard_svg, speaker_path, Pagination, SpeakerView};
+
+impl Renderer<'_> {
+    /// `speakers/`: everyone whose statements were checked.
+    pub(crate) fn render_speaker_list(&self, page: &mut PageDraft, n: usize) -> PageMeta {
+        let site = self.site;
+        let all: Vec<usize> = (0..site.speakers.len()).collect();
+        let shown: Vec<&SpeakerView> = page_slice(&all, n).iter().map(|&i| self.speaker_view(i)).collect();
+        page.context.insert("speakers", &shown);
+        page.context.insert("pagination", &Pagination::new(&self.urls, "speakers/", n, all.len()));
+        self.meta(
+            "speakers",
+            &page.path,
+            numbered("Speakers", n),
+            Some(format!(
+                "Everyone whose statements {} has checked, with their scorecards.",
+                site.config.organization.name
+            )),
+        )
+    }
+
+    /// `speakers/SLUG/`: one speaker's bio, scorecard and fact checks.
+    pub(crate) fn render_speaker(&self, page: &mut PageDraft, i: usize, n: usize) -> PageMeta {
+        let speaker = &self.site.speakers[i];
+        let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut page.problems);
+        let view = self.speaker_view(i);
+        let title = format!("{}: {} statement(s) checked, by verdict", speaker.name, speaker.claims.len());
+        let context = &mut page.context;
+        context.insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard"));
+        context.insert("speaker", view);
+        context.insert("bio", &bio);
+        context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
+        context.insert("pagination", &Pagination::new(&self.urls, &speaker_path(speaker), n, speaker.claims.len()));
+        let description = format!(
+            "{} fact check{} of statements by {}.",
+            speaker.claims.len(),
+            plural(speaker.claims.len()),
+            speaker.name
+        );
+        self.meta("speaker", &page.path, numbered(&speaker.name, n), Some(description))
+    }
+}
