@@ -101,6 +101,12 @@ impl Words {
         self.words.get(key).map(|w| w.form(&self.locale, None))
     }
 
+    /// The word `key` as written, every form of a count included (for
+    /// scripts that pick the form themselves, with `Intl.PluralRules`).
+    pub fn word(&self, key: &str) -> Option<&Word> {
+        self.words.get(key)
+    }
+
     /// Whether the language's own files (not English) have `key`.
     pub fn has_own(&self, key: &str) -> bool {
         self.words.contains_key(key) && self.fallbacks.binary_search_by(|k| k.as_str().cmp(key)).is_err()

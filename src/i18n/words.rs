@@ -16,7 +16,8 @@ use crate::load::{read_text, Document};
 use crate::render::theme::DEFAULT_THEME_FILES;
 
 /// One word: a text, or a count's forms by CLDR plural category.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Word {
     Text(String),
     /// Category (`one`, `few`…) → text; `other` is always there.

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod graph;
 pub mod highlight;
 pub mod jsonld;
+pub mod languages;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
@@ -18,6 +19,7 @@ mod renderer;
 pub mod search;
 pub mod theme;
 pub mod views;
+pub mod words;
 
 use std::path::Path;
 
@@ -88,8 +90,10 @@ pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Syn
     render_selected_into(site, theme, &all_pages(site), true, sink)
 }
 
-/// Renders the pages `selected` (and, with `extras`, the feeds, sitemap,
-/// search index, open data and theme assets) in parallel into `sink`.
+/// Renders the pages `selected` of the default language (and, with
+/// `extras`, the feeds, sitemap, search index, open data and theme assets)
+/// in parallel into `sink`. The other languages of a site are rendered whole:
+/// incremental plans are only made for one-language sites.
 pub fn render_selected_into(
     site: &Site,
     theme: &Theme,
@@ -97,9 +101,17 @@ pub fn render_selected_into(
     extras: bool,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
-    let renderer = Renderer::new(site, theme);
+    let versions = languages::Versions::of(site);
+    let renderers: Vec<Renderer> =
+        site.languages().map(|language| Renderer::new(language, theme).with_versions(&versions)).collect();
+    let translated: Vec<Vec<PageId>> = site.translations.iter().map(all_pages).collect();
+    let jobs: Vec<(&Renderer, PageId)> = selected
+        .iter()
+        .map(|&id| (&renderers[0], id))
+        .chain(translated.iter().zip(&renderers[1..]).flat_map(|(ids, r)| ids.iter().map(move |&id| (r, id))))
+        .collect();
     let problems = std::sync::Mutex::new(Vec::new());
-    selected.par_iter().for_each(|&id| match renderer.render_page(id) {
+    jobs.par_iter().for_each(|&(renderer, id)| match renderer.render_page(id) {
         Ok(output) => sink(output),
         Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
     });
@@ -110,7 +122,42 @@ pub fn render_selected_into(
         return Err(problems);
     }
     if extras {
-        renderer.extra_outputs(&all_pages(site)).into_par_iter().for_each(sink);
+        renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
+        renderers[0].shared_outputs(&versions).into_par_iter().for_each(sink);
     }
     Ok(())
+}
+
+/// Every page and generated file of the languages other than the default
+/// one, rendered whole (for `serve`, which plans changes in the default
+/// language only).
+pub fn render_translations(
+    site: &Site,
+    theme: &Theme,
+    versions: &languages::Versions,
+    asset_versions: bool,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let outputs = std::sync::Mutex::new(Vec::new());
+    let problems = std::sync::Mutex::new(Vec::new());
+    site.translations.par_iter().for_each(|language| {
+        let renderer = Renderer::with_asset_versions(language, theme, asset_versions).with_versions(versions);
+        let pages: Vec<Result<Output, Vec<Diagnostic>>> =
+            all_pages(language).into_par_iter().map(|id| renderer.render_page(id)).collect();
+        let mut done = Vec::with_capacity(pages.len());
+        for page in pages {
+            match page {
+                Ok(output) => done.push(output),
+                Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
+            }
+        }
+        done.extend(renderer.language_outputs());
+        outputs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut done);
+    });
+    let mut problems = problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        problems.dedup();
+        return Err(problems);
+    }
+    Ok(outputs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }

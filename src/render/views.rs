@@ -7,21 +7,36 @@
 
 use serde::Serialize;
 
+use crate::i18n::Words;
 use crate::model::{Citation, Claim, Date, Page, Site, Source, Speaker, Topic, Verdict};
 
 /// Items per list page; lists longer than this are paginated.
 pub const PER_PAGE: usize = 50;
 
-/// Builds URLs under `base_url`.
+/// Builds URLs under `base_url`, in the folder of the site's language
+/// (`uk/` for a language other than the default).
 #[derive(Debug, Clone)]
 pub struct Urls {
+    /// `base_url` with the language's folder.
     pub base_url: String,
+    /// The path of `base_url` with the language's folder.
     pub base_path: String,
+    /// The path of `base_url` alone: theme assets and open data are shared
+    /// by every language.
+    pub root_path: String,
+    /// `base_url` alone.
+    pub root_url: String,
 }
 
 impl Urls {
     pub fn new(site: &Site) -> Self {
-        Urls { base_url: site.config.base_url.clone(), base_path: site.config.base_path.clone() }
+        let config = &site.config;
+        Urls {
+            base_url: format!("{}{}", config.base_url, site.prefix),
+            base_path: format!("{}{}", config.base_path, site.prefix),
+            root_path: config.base_path.clone(),
+            root_url: config.base_url.clone(),
+        }
     }
     /// Site-relative URL of an output path like `claims/x/` (with the base path prefix).
     pub fn url(&self, path: &str) -> String {
@@ -30,6 +45,14 @@ impl Urls {
     /// Absolute URL of an output path.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+    /// Site-relative URL of a file every language shares (`style.css`).
+    pub fn shared(&self, path: &str) -> String {
+        format!("{}{path}", self.root_path)
+    }
+    /// Absolute URL of a file every language shares (`claims.json`).
+    pub fn shared_permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.root_url)
     }
 }
 
@@ -171,13 +194,13 @@ pub fn scorecard_svg(rows: &[BreakdownRow], title: &str, id: &str) -> String {
 pub struct DateView {
     /// `2025-11-25`
     pub iso: String,
-    /// `25 November 2025`
+    /// `25 November 2025`, as the page's language writes it.
     pub human: String,
 }
 
-impl From<Date> for DateView {
-    fn from(date: Date) -> Self {
-        DateView { iso: date.to_string(), human: date.human() }
+impl DateView {
+    pub fn new(date: Date, words: &Words) -> Self {
+        DateView { iso: date.to_string(), human: words.date(date) }
     }
 }
 
@@ -228,9 +251,9 @@ impl ClaimCard {
             title: claim.title.clone(),
             claim: claim.claim.clone(),
             summary: claim.summary.clone(),
-            published: claim.published.into(),
-            updated: claim.updated.map(Into::into),
-            claimed_on: claim.claimed_on.map(Into::into),
+            published: DateView::new(claim.published, &site.words),
+            updated: claim.updated.map(|d| DateView::new(d, &site.words)),
+            claimed_on: claim.claimed_on.map(|d| DateView::new(d, &site.words)),
             speaker: SpeakerRef {
                 slug: speaker.slug.clone(),
                 name: speaker.name.clone(),
@@ -314,7 +337,7 @@ impl CitationView {
             passage_url,
             source: SourceRef::new(urls, source),
             link,
-            date: citation.date.or(source.date).map(Into::into),
+            date: citation.date.or(source.date).map(|d| DateView::new(d, &site.words)),
             archive: citation.archive.as_ref().or(source.archive.as_ref()).map(ToString::to_string),
             quote: citation.quote.clone(),
             note: citation.note.clone(),
@@ -400,11 +423,11 @@ pub struct SourceView {
 }
 
 impl SourceView {
-    pub fn new(urls: &Urls, source: &Source) -> Self {
+    pub fn new(urls: &Urls, source: &Source, words: &Words) -> Self {
         SourceView {
             reference: SourceRef::new(urls, source),
             permalink: urls.permalink(&source_path(source)),
-            date: source.date.map(Into::into),
+            date: source.date.map(|d| DateView::new(d, words)),
             archive: source.archive.as_ref().map(ToString::to_string),
             inline: source.file.is_none(),
             supports_count: source.supports.len(),

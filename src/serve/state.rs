@@ -23,8 +23,9 @@ use crate::model::slug::is_valid_file_slug;
 use crate::model::{build_site, Site, WebUrl};
 use crate::render::feeds::FEED_ENTRIES;
 use crate::render::graph::{self, Plan, Snapshot};
+use crate::render::languages::Versions;
 use crate::render::theme::{files_under, load_theme, Theme};
-use crate::render::{all_pages, PageId, Renderer};
+use crate::render::{all_pages, render_translations, PageId, Renderer};
 use crate::{sort_diagnostics, BuildError};
 
 /// Output path → bytes, shared with the HTTP server.
@@ -402,9 +403,19 @@ impl Preview {
     fn finish(&mut self, site: Site, plan: Plan, changed: Vec<PathBuf>, started: Instant) -> Outcome {
         let Plan { render: pages, remove, full } = plan;
         let Some(theme) = &self.theme else { return Outcome::Failed(self.problems()) };
-        let renderer = Renderer::with_asset_versions(&site, theme, false);
-        let results: Vec<Result<crate::render::Output, Vec<Diagnostic>>> =
+        // A site in several languages is rendered whole: the plans know one language.
+        let several = !site.translations.is_empty();
+        let (pages, full) = if several && !full { (all_pages(&site), true) } else { (pages, full) };
+        let versions = Versions::of(&site);
+        let renderer = Renderer::with_asset_versions(&site, theme, false).with_versions(&versions);
+        let mut results: Vec<Result<crate::render::Output, Vec<Diagnostic>>> =
             pages.par_iter().map(|&id| renderer.render_page(id)).collect();
+        if several {
+            match render_translations(&site, theme, &versions, false) {
+                Ok(outputs) => results.extend(outputs.into_iter().map(Ok)),
+                Err(problems) => results.push(Err(problems)),
+            }
+        }
         let mut problems = Vec::new();
         let mut rendered = Vec::with_capacity(results.len());
         for result in results {
@@ -431,7 +442,7 @@ impl Preview {
         // they are refreshed by `refresh_generated_files` once the pages are
         // swapped in and tabs told: they are not what an open tab shows, and
         // on a large site the search index alone takes a few hundred milliseconds.
-        let extras = if full { renderer.extra_outputs(&all_pages(&site)) } else { Vec::new() };
+        let extras = if full { renderer.extra_outputs(&versions) } else { Vec::new() };
         if full {
             self.generated_paths = extras.iter().map(|o| o.path.clone()).collect();
         }
@@ -480,8 +491,9 @@ impl Preview {
             return Vec::new();
         }
         let (Some(site), Some(theme)) = (&self.site, &self.theme) else { return Vec::new() };
-        let renderer = Renderer::with_asset_versions(site, theme, false);
-        let extras = renderer.extra_outputs(&all_pages(site));
+        let versions = Versions::of(site);
+        let renderer = Renderer::with_asset_versions(site, theme, false).with_versions(&versions);
+        let extras = renderer.extra_outputs(&versions);
         let paths: HashSet<String> = extras.iter().map(|o| o.path.clone()).collect();
         let mut written = Vec::new();
         if let Ok(mut outputs) = self.outputs.write() {
