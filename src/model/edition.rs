@@ -204,13 +204,14 @@ pub(super) fn edition(
 /// out stays the original's.
 fn translate_claim(claim: &Claim, file: &Loaded<crate::model::frontmatter::ClaimTranslationFile>) -> Claim {
     let front = &file.front;
+    let words = |text: &Option<String>| text.clone().filter(|t| !t.trim().is_empty());
     let mut claim = claim.clone();
     // A translated statement without a translated title: the title follows
     // the statement, as it does in the original when it has no title.
-    claim.title = front.title.clone().or_else(|| front.claim.clone()).unwrap_or(claim.title);
-    claim.claim = front.claim.clone().unwrap_or(claim.claim);
-    claim.summary = front.summary.clone().or(claim.summary);
-    claim.claimed_in = front.claimed_in.clone().or(claim.claimed_in);
+    claim.title = words(&front.title).or_else(|| words(&front.claim)).unwrap_or(claim.title);
+    claim.claim = words(&front.claim).unwrap_or(claim.claim);
+    claim.summary = words(&front.summary).or(claim.summary);
+    claim.claimed_in = words(&front.claimed_in).or(claim.claimed_in);
     if let Some(authors) = &front.author {
         claim.authors = authors.0.clone();
     }

@@ -155,8 +155,11 @@ pub fn breakdown(site: &Site, urls: &Urls, counts: &[usize]) -> Vec<BreakdownRow
 /// A verdict breakdown as an SVG bar chart, drawn at build time (no
 /// JavaScript). It is an image with a title and a description that read out
 /// every count, for screen readers; the theme also shows the counts as text.
-pub fn scorecard_svg(rows: &[BreakdownRow], title: &str, id: &str) -> String {
+/// For a right-to-left language the chart is drawn mirrored: labels on the
+/// right, bars growing leftwards.
+pub fn scorecard_svg(rows: &[BreakdownRow], title: &str, id: &str, rtl: bool) -> String {
     use crate::render::markdown::escape;
+    const WIDTH: f64 = 400.0;
     const ROW: usize = 28;
     const LABEL_WIDTH: usize = 130;
     const BAR_WIDTH: f64 = 220.0;
@@ -173,6 +176,23 @@ pub fn scorecard_svg(rows: &[BreakdownRow], title: &str, id: &str) -> String {
     for (i, row) in rows.iter().enumerate() {
         let y = i * ROW;
         let width = (row.count as f64 / max as f64 * BAR_WIDTH).round();
+        if rtl {
+            // x mirrored around the middle; text anchored at its end, which is its start in Arabic or Hebrew.
+            svg.push_str(&format!(
+                "<text x=\"{WIDTH}\" y=\"{}\" class=\"scorecard-label\" text-anchor=\"end\" direction=\"rtl\">{}</text>\
+                 <rect x=\"{}\" y=\"{}\" width=\"{width}\" height=\"18\" rx=\"2\" fill=\"{}\"/>\
+                 <text x=\"{}\" y=\"{}\" class=\"scorecard-count\" text-anchor=\"end\">{}</text>",
+                y + 17,
+                escape(&row.label),
+                WIDTH - LABEL_WIDTH as f64 - width,
+                y + 4,
+                escape(&row.color),
+                WIDTH - LABEL_WIDTH as f64 - width - 6.0,
+                y + 17,
+                row.count
+            ));
+            continue;
+        }
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{}\" class=\"scorecard-label\">{}</text>\
              <rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{width}\" height=\"18\" rx=\"2\" fill=\"{}\"/>\

@@ -26,7 +26,7 @@ impl Renderer<'_> {
         let title = self.word("home_breakdown_title", Some(site.claims.len()), &[]);
         let context = &mut page.context;
         context.insert("claims", &self.cards(&latest));
-        context.insert("breakdown_svg", &scorecard_svg(&rows, &title, "site-scorecard"));
+        context.insert("breakdown_svg", &scorecard_svg(&rows, &title, "site-scorecard", site.words.rtl));
         context.insert("breakdown", &rows);
         context.insert("total", &site.claims.len());
         self.meta("home", &page.path, site.config.title.clone(), site.config.description.clone())

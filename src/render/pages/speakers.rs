@@ -28,7 +28,8 @@ impl Renderer<'_> {
         let count = Some(speaker.claims.len());
         let title = self.word("speaker_scorecard_title", count, &[("speaker", &speaker.name)]);
         let context = &mut page.context;
-        context.insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard"));
+        context
+            .insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard", self.site.words.rtl));
         context.insert("speaker", view);
         context.insert("bio", &bio);
         context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
