@@ -222,3 +222,35 @@ fn a_word_a_language_lacks_falls_back_to_english_with_a_warning() {
     assert!(missing.iter().all(|w| w.path.ends_with("site.yaml") && w.line == 11), "{}", list(&warnings));
     assert!(!warnings.iter().any(|w| w.message.contains("no `uk` word")), "uk has every word");
 }
+
+#[test]
+fn new_claim_with_lang_writes_a_translation_stub_with_the_original_words() {
+    let site = site_with(&[]);
+    let run = site.cli(&["new", "claim", "river", "--lang", "uk"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stub = std::fs::read_to_string(site.path("content/claims/river.uk.md")).unwrap();
+    assert!(stub.contains("claim: \"The river is clean.\""), "{stub}");
+    assert!(stub.contains("draft: true"), "{stub}");
+    assert!(!stub.lines().any(|l| l.starts_with("verdict:") || l.starts_with("speaker:")), "{stub}");
+    assert!(stub.ends_with("Body.\n"), "the original's analysis, to translate");
+    // It loads as a translation, and a draft translation is not published.
+    let out = site.build();
+    assert!(out.contains_key("claims/river/index.html") && !out.contains_key("uk/claims/river/index.html"));
+    // Never overwritten.
+    assert_eq!(site.cli(&["new", "claim", "river", "--lang", "uk"]).code, 1);
+}
+
+#[test]
+fn new_claim_with_lang_refuses_an_unknown_language_or_a_missing_original() {
+    let site = site_with(&[]);
+    let run = site.cli(&["new", "claim", "river", "--lang", "fr"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`fr` is not a language of this site") && run.stderr.contains("ar, uk"),
+        "{}",
+        run.stderr
+    );
+    let run = site.cli(&["new", "claim", "lake", "--lang", "uk"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("there is no") && run.stderr.contains("content/claims/lake.md"), "{}", run.stderr);
+}

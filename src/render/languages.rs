@@ -65,6 +65,16 @@ impl Versions {
         versions
     }
 
+    /// A hash of which pages exist in which languages: when it changes,
+    /// pages in every language link other versions than before.
+    pub fn fingerprint(&self) -> u64 {
+        let mut pages: Vec<(&String, &u64)> = self.pages.iter().collect();
+        pages.sort();
+        pages.iter().fold(super::fnv1a(b"versions"), |hash, (path, mask)| {
+            (hash ^ super::fnv1a(path.as_bytes()) ^ mask.rotate_left(29)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
     /// Every version of the page at `path`, when there is more than one;
     /// `current` is the language being rendered.
     pub fn alternates(&self, path: &str, current: &str) -> Vec<Alternate> {

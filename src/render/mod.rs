@@ -87,31 +87,33 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagno
 /// not by the output. All problems are collected; on problems, some files may
 /// already have been handed over.
 pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
-    render_selected_into(site, theme, &all_pages(site), true, sink)
+    let versions = languages::Versions::of(site);
+    render_selected_into(site, theme, &versions, &all_language_pages(site), true, sink)
 }
 
-/// Renders the pages `selected` of the default language (and, with
+/// Every page of every language: (index in [`Site::languages`], page).
+pub fn all_language_pages(site: &Site) -> Vec<(usize, PageId)> {
+    site.languages()
+        .enumerate()
+        .flat_map(|(n, language)| all_pages(language).into_iter().map(move |id| (n, id)))
+        .collect()
+}
+
+/// Renders the pages `selected` ((language index, page) pairs; and, with
 /// `extras`, the feeds, sitemap, search index, open data and theme assets)
-/// in parallel into `sink`. The other languages of a site are rendered whole:
-/// incremental plans are only made for one-language sites.
+/// in parallel into `sink`. `versions` are [`languages::Versions::of`] the site.
 pub fn render_selected_into(
     site: &Site,
     theme: &Theme,
-    selected: &[PageId],
+    versions: &languages::Versions,
+    selected: &[(usize, PageId)],
     extras: bool,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
-    let versions = languages::Versions::of(site);
     let renderers: Vec<Renderer> =
-        site.languages().map(|language| Renderer::new(language, theme).with_versions(&versions)).collect();
-    let translated: Vec<Vec<PageId>> = site.translations.iter().map(all_pages).collect();
-    let jobs: Vec<(&Renderer, PageId)> = selected
-        .iter()
-        .map(|&id| (&renderers[0], id))
-        .chain(translated.iter().zip(&renderers[1..]).flat_map(|(ids, r)| ids.iter().map(move |&id| (r, id))))
-        .collect();
+        site.languages().map(|language| Renderer::new(language, theme).with_versions(versions)).collect();
     let problems = std::sync::Mutex::new(Vec::new());
-    jobs.par_iter().for_each(|&(renderer, id)| match renderer.render_page(id) {
+    selected.par_iter().for_each(|&(n, id)| match renderers[n].render_page(id) {
         Ok(output) => sink(output),
         Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
     });
@@ -123,7 +125,7 @@ pub fn render_selected_into(
     }
     if extras {
         renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
-        renderers[0].shared_outputs(&versions).into_par_iter().for_each(sink);
+        renderers[0].shared_outputs(versions).into_par_iter().for_each(sink);
     }
     Ok(())
 }
