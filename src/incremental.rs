@@ -70,6 +70,21 @@ pub struct Plan {
     pub extras: bool,
 }
 
+/// What a build's pages showed, in every language, for the next build to plan against.
+pub struct Snapshots {
+    /// One per language of [`Site::languages`], in order, with its code.
+    pub languages: Vec<(String, Snapshot)>,
+    /// [`Versions::fingerprint`](crate::render::languages::Versions::fingerprint).
+    pub versions: u64,
+}
+
+impl Snapshots {
+    pub fn of(site: &Site, versions: u64) -> Snapshots {
+        let languages = site.languages().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect();
+        Snapshots { languages, versions }
+    }
+}
+
 /// The cache key of a build: everything outside the content that the output depends on.
 pub fn key(theme_fingerprint: u64, drafts: bool, base_url: &str) -> String {
     format!("verdict {} theme {theme_fingerprint:016x} drafts {drafts} base {base_url}", env!("CARGO_PKG_VERSION"))
@@ -129,11 +144,11 @@ pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<(Pa
 pub fn plan(
     previous: &Previous,
     site: &Site,
-    snapshots: &[Snapshot],
-    versions: u64,
+    snapshots: &Snapshots,
     inputs: &[(PathBuf, u64)],
     output: &Path,
 ) -> Option<Plan> {
+    let versions = snapshots.versions;
     let languages: Vec<&Site> = site.languages().collect();
     let same_languages = previous.snapshots.len() == languages.len()
         && previous.snapshots.iter().zip(&languages).skip(1).all(|((code, _), l)| *code == l.config.language);
@@ -146,7 +161,7 @@ pub fn plan(
     let gone = previous.inputs.keys().any(|path| !present.contains(path));
     let mut render: HashSet<(usize, PageId)> = HashSet::new();
     let mut removed = false;
-    for (n, (language, snapshot)) in languages.iter().zip(snapshots).enumerate() {
+    for (n, (language, (_, snapshot))) in languages.iter().zip(&snapshots.languages).enumerate() {
         let (graph_plan, _) = graph::plan_against(&previous.snapshots[n].1, snapshot, language, &changed);
         if graph_plan.full {
             return None;
@@ -212,23 +227,16 @@ pub fn save(
     output: &Path,
     key: String,
     inputs: Vec<(PathBuf, u64)>,
-    snapshots: &[Snapshot],
-    versions: u64,
-    site: &Site,
+    snapshots: &Snapshots,
     written: &[String],
 ) -> std::io::Result<()> {
     let outputs: Vec<(String, u64, i128)> = written
         .par_iter()
         .filter_map(|path| stamp(&output.join(path)).map(|(size, time)| (path.clone(), size, time)))
         .collect();
-    let translations = site
-        .translations
-        .iter()
-        .zip(snapshots.iter().skip(1))
-        .map(|(l, s)| (l.config.language.clone(), s.to_json()))
-        .collect();
-    let snapshot = snapshots.first().map(Snapshot::to_json).unwrap_or_default();
-    let state = BuildState { key, inputs, snapshot, translations, versions, outputs };
+    let translations = snapshots.languages.iter().skip(1).map(|(code, s)| (code.clone(), s.to_json())).collect();
+    let snapshot = snapshots.languages.first().map(|(_, s)| s.to_json()).unwrap_or_default();
+    let state = BuildState { key, inputs, snapshot, translations, versions: snapshots.versions, outputs };
     let path = state_path(root, output);
     if let Some(folder) = path.parent() {
         fs::create_dir_all(folder)?;

@@ -231,15 +231,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // The files as read are only needed for messages, and there are none now:
     // free them before rendering (the bodies stay, shared with the model).
     drop(loaded);
-    let snapshots: Vec<render::graph::Snapshot> = site.languages().map(render::graph::Snapshot::of).collect();
     let versions = render::languages::Versions::of(site);
+    let snapshots = incremental::Snapshots::of(site, versions.fingerprint());
     let plan = writer
         .has_previous()
         .then(|| incremental::previous(&options.root, &output_abs, &key))
         .flatten()
-        .and_then(|previous| {
-            incremental::plan(&previous, site, &snapshots, versions.fingerprint(), &inputs, &output_abs)
-        })
+        .and_then(|previous| incremental::plan(&previous, site, &snapshots, &inputs, &output_abs))
         .filter(|plan| writer.keep(&plan.keep));
     let (selected, extras) = match plan {
         Some(plan) => (plan.render, plan.extras),
@@ -260,16 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let report = writer.finish().map_err(BuildError::Write)?;
     // The state only saves work next time: failing to keep it is not an error.
-    let _ = incremental::save(
-        &options.root,
-        &output_abs,
-        key,
-        inputs,
-        &snapshots,
-        versions.fingerprint(),
-        site,
-        &report.written,
-    );
+    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, &report.written);
     let pages = report.written.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildSummary {
         pages,
