@@ -245,3 +245,24 @@ fn an_edit_to_a_translation_renders_only_that_language() {
     assert!(rendered < uk_pages + generated + english_pages, "{summary}");
     assert!(rendered > 0, "{summary}");
 }
+
+/// The fixture's pages in every language (the Arabic ones right to left)
+/// pass the W3C Nu HTML checker, as the demo's do (tests/demo_site.rs).
+#[test]
+fn every_language_passes_the_nu_html_checker() {
+    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(jar.is_file(), "{} is missing: run `npm ci` (scripts/test does it)", jar.display());
+    let site = TestSite::new(&[]);
+    copy_dir(Path::new("tests/fixtures/multilingual"), &site.root);
+    let out = site.build();
+    assert!(out.keys().filter(|p| p.starts_with("ar/") && p.ends_with(".html")).count() > 10);
+    let result = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--skip-non-html", "--errors-only", "--format", "text"])
+        .arg(site.public())
+        .output()
+        .expect("java runs (install a JRE: apt-get install default-jre-headless)");
+    let report = String::from_utf8_lossy(&result.stderr).into_owned() + &String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success() && report.contains("No errors found"), "Nu HTML checker:\n{report}");
+}
