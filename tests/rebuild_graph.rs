@@ -324,3 +324,53 @@ fn a_template_override_re_renders_and_is_used() {
     assert!(about.contains("<p>Custom: About</p>"), "{about}");
     assert_matches_full_build(&site, &mut preview);
 }
+
+/// `a_site` in English and Ukrainian, with one claim translated.
+fn a_bilingual_site() -> TestSite {
+    let site = a_site();
+    site.write("site.yaml", &format!("{SITE_YAML}languages:\n  uk:\n    title: \"Перевірки\"\n"));
+    site.write("content/claims/a1.uk.md", "---\nclaim: \"Заява Енн.\"\n---\nАналіз.\n");
+    site
+}
+
+#[test]
+fn serve_follows_an_edit_to_a_translation() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild =
+        change(&site, &mut preview, "content/claims/a1.uk.md", Some("---\nclaim: \"Нова заява Енн.\"\n---\nАналіз.\n"));
+    let pages = html(&rebuild);
+    assert!(pages.contains("uk/claims/a1/index.html"), "{pages:?}");
+    assert!(!pages.contains("claims/a1/index.html"), "the English page did not change: {pages:?}");
+    assert_matches_full_build(&site, &mut preview);
+}
+
+#[test]
+fn serve_follows_a_new_translation_and_an_edited_original() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild = change(&site, &mut preview, "content/claims/b1.uk.md", Some("---\nclaim: \"Заява Боба.\"\n---\n"));
+    assert!(html(&rebuild).contains("uk/claims/b1/index.html"));
+    // The English page now links its Ukrainian version.
+    assert!(html(&rebuild).contains("claims/b1/index.html"));
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/a1.md",
+        Some(&claim_file("ann", "false", "2025-01-03", "S1", "Budget", "Body one.")),
+    );
+    assert!(html(&rebuild).contains("uk/claims/a1/index.html"), "the verdict shows in Ukrainian too");
+    assert_matches_full_build(&site, &mut preview);
+}
+
+#[test]
+fn serve_follows_the_site_words() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild = change(&site, &mut preview, "i18n/uk.yaml", Some("claim_kicker: \"Перевірено\"\n"));
+    assert!(html(&rebuild).contains("uk/claims/a1/index.html"));
+    let outputs = preview.outputs();
+    let page = String::from_utf8(outputs.read().unwrap()["uk/claims/a1/index.html"].to_vec()).unwrap();
+    assert!(page.contains("Перевірено"), "the site's word is used");
+    assert_matches_full_build(&site, &mut preview);
+}

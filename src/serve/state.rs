@@ -85,6 +85,10 @@ pub struct Preview {
     /// The last site built without problems, and what its pages showed.
     site: Option<Site>,
     snapshot: Snapshot,
+    /// The other languages' snapshots (code, snapshot), and which pages
+    /// exist in which language ([`Versions::fingerprint`]).
+    language_snapshots: Vec<(String, Snapshot)>,
+    versions: u64,
     /// Lookups of `site`'s speakers, sources and topics, to patch claims in.
     registry: Option<Registry>,
     /// Whether the last change left the site without problems (only then can
@@ -117,6 +121,8 @@ impl Preview {
             theme: None,
             site: None,
             snapshot: Snapshot::default(),
+            language_snapshots: Vec::new(),
+            versions: 0,
             registry: None,
             clean: false,
             generated_files_stale: false,
@@ -166,7 +172,8 @@ impl Preview {
             return Input::Ignored;
         }
         match first.as_str() {
-            "site.yaml" => Input::Config,
+            // The theme's words change every page, like site.yaml.
+            "site.yaml" | "i18n" => Input::Config,
             "content" if load::content_kind(relative).is_some() => Input::Content,
             "content" if relative.extension().is_some_and(|e| e == "md") => Input::Ignored,
             "content" => Input::ContentOther,
@@ -176,6 +183,7 @@ impl Preview {
                 match in_theme {
                     Ok(rest) if rest.starts_with("templates") => Input::Templates,
                     Ok(rest) if rest.starts_with("static") => Input::ThemeAssets,
+                    Ok(rest) if rest.starts_with("i18n") => Input::Config,
                     _ => Input::Ignored,
                 }
             }
@@ -233,7 +241,10 @@ impl Preview {
             return self.render_all(changed, started);
         }
         let claims_only = content_files.iter().all(|p| load::content_kind(p) == Some(ContentKind::Claim));
-        if claims_only && !content_files.is_empty() {
+        // The fast path patches the default language alone; a site in several
+        // languages rebuilds its model, which makes every language again.
+        let one_language = self.loaded.as_ref().is_none_or(|l| l.config.languages.is_none());
+        if one_language && claims_only && !content_files.is_empty() {
             if let Some(outcome) = self.patch_claims(&content_files, changed.clone(), started) {
                 return outcome;
             }
@@ -291,7 +302,7 @@ impl Preview {
         }
         let (plan, snapshot) = graph::plan(&self.snapshot, site, files);
         let site = self.site.take()?;
-        let mut outcome = self.finish(site, plan, changed, started);
+        let mut outcome = self.finish(site, plan, None, changed, started);
         if let Outcome::Rebuilt(rebuild) = &mut outcome {
             rebuild.patched = true;
             self.snapshot = snapshot;
@@ -361,7 +372,7 @@ impl Preview {
         let snapshot = Snapshot::of(&site);
         let plan =
             Plan { render: all_pages(&site), remove: graph::removed_paths(&self.snapshot, &snapshot), full: true };
-        self.finish_full_model(site, snapshot, plan, changed, started)
+        self.finish_full_model(site, snapshot, plan, None, changed, started)
     }
 
     fn render_incremental(
@@ -378,7 +389,27 @@ impl Preview {
             }
         };
         let (plan, snapshot) = graph::plan(&self.snapshot, &site, content_files);
-        self.finish_full_model(site, snapshot, plan, changed, started)
+        let translated = self.plan_translations(&site, content_files);
+        self.finish_full_model(site, snapshot, plan, translated, changed, started)
+    }
+
+    /// Plans the other languages of a site against their snapshots: `None`
+    /// (render them whole) when the languages, or which pages exist where,
+    /// changed.
+    fn plan_translations(&self, site: &Site, content_files: &HashSet<PathBuf>) -> Option<Vec<Plan>> {
+        let same = self.language_snapshots.len() == site.translations.len()
+            && self.language_snapshots.iter().zip(&site.translations).all(|((code, _), l)| *code == l.config.language)
+            && Versions::of(site).fingerprint() == self.versions;
+        if !same || site.translations.is_empty() {
+            return None;
+        }
+        let plans: Vec<Plan> = site
+            .translations
+            .iter()
+            .zip(&self.language_snapshots)
+            .map(|(language, (_, old))| graph::plan(old, language, content_files).0)
+            .collect();
+        (!plans.iter().any(|p| p.full)).then_some(plans)
     }
 
     /// Renders a freshly built model and keeps it, with its lookups and snapshot.
@@ -387,34 +418,60 @@ impl Preview {
         site: Site,
         snapshot: Snapshot,
         plan: Plan,
+        translated: Option<Vec<Plan>>,
         changed: Vec<PathBuf>,
         started: Instant,
     ) -> Outcome {
         let registry = Registry::lookup_only(&site.speakers, &site.sources, &site.topics);
-        let outcome = self.finish(site, plan, changed, started);
+        let language_snapshots: Vec<(String, Snapshot)> =
+            site.translations.iter().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect();
+        let versions = Versions::of(&site).fingerprint();
+        let outcome = self.finish(site, plan, translated, changed, started);
         if matches!(outcome, Outcome::Rebuilt(_)) {
             self.snapshot = snapshot;
+            self.language_snapshots = language_snapshots;
+            self.versions = versions;
             self.registry = Some(registry);
         }
         outcome
     }
 
-    /// Renders the planned pages of `site`, swaps them into the outputs, and keeps `site`.
-    fn finish(&mut self, site: Site, plan: Plan, changed: Vec<PathBuf>, started: Instant) -> Outcome {
-        let Plan { render: pages, remove, full } = plan;
+    /// Renders the planned pages of `site` (and of its other languages:
+    /// `translated` plans them, `None` renders them whole), swaps them into
+    /// the outputs, and keeps `site`.
+    fn finish(
+        &mut self,
+        site: Site,
+        plan: Plan,
+        translated: Option<Vec<Plan>>,
+        changed: Vec<PathBuf>,
+        started: Instant,
+    ) -> Outcome {
+        let Plan { render: pages, mut remove, full } = plan;
         let Some(theme) = &self.theme else { return Outcome::Failed(self.problems()) };
-        // A site in several languages is rendered whole: the plans know one language.
+        // Which pages exist in which language changed: every language's pages link other versions.
         let several = !site.translations.is_empty();
-        let (pages, full) = if several && !full { (all_pages(&site), true) } else { (pages, full) };
+        let (pages, full) =
+            if several && translated.is_none() && !full { (all_pages(&site), true) } else { (pages, full) };
         let versions = Versions::of(&site);
         let renderer = Renderer::with_asset_versions(&site, theme, false).with_versions(&versions);
         let mut results: Vec<Result<crate::render::Output, Vec<Diagnostic>>> =
             pages.par_iter().map(|&id| renderer.render_page(id)).collect();
-        if several {
-            match render_translations(&site, theme, &versions, false) {
+        let mut translated_pages = 0;
+        match &translated {
+            Some(plans) if !full => {
+                for (language, plan) in site.translations.iter().zip(plans) {
+                    let renderer = Renderer::with_asset_versions(language, theme, false).with_versions(&versions);
+                    results.extend(plan.render.par_iter().map(|&id| renderer.render_page(id)).collect::<Vec<_>>());
+                    remove.extend(plan.remove.iter().map(|path| format!("{}{path}", language.prefix)));
+                    translated_pages += plan.render.len();
+                }
+            }
+            _ if several => match render_translations(&site, theme, &versions, false) {
                 Ok(outputs) => results.extend(outputs.into_iter().map(Ok)),
                 Err(problems) => results.push(Err(problems)),
-            }
+            },
+            _ => {}
         }
         let mut problems = Vec::new();
         let mut rendered = Vec::with_capacity(results.len());
@@ -436,7 +493,10 @@ impl Preview {
         // The feed, sitemap and search index show cards, the list of pages and
         // the latest claims: when only claim pages changed and no card did, the
         // claims that changed are not in the feed, they are unchanged.
-        let lists_changed = full || !remove.is_empty() || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
+        let lists_changed = full
+            || !remove.is_empty()
+            || translated_pages > 0
+            || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
         let feed_changed = pages.iter().any(|id| matches!(id, PageId::Claim(i) if *i < FEED_ENTRIES));
         // A full render writes them now (the outputs start empty); otherwise
         // they are refreshed by `refresh_generated_files` once the pages are
@@ -493,7 +553,10 @@ impl Preview {
         let (Some(site), Some(theme)) = (&self.site, &self.theme) else { return Vec::new() };
         let versions = Versions::of(site);
         let renderer = Renderer::with_asset_versions(site, theme, false).with_versions(&versions);
-        let extras = renderer.extra_outputs(&versions);
+        let mut extras = renderer.extra_outputs(&versions);
+        for language in &site.translations {
+            extras.extend(Renderer::with_asset_versions(language, theme, false).language_outputs());
+        }
         let paths: HashSet<String> = extras.iter().map(|o| o.path.clone()).collect();
         let mut written = Vec::new();
         if let Ok(mut outputs) = self.outputs.write() {
