@@ -107,6 +107,11 @@ impl Words {
         self.words.get(key)
     }
 
+    /// Every key of the language (its own words and English stand-ins).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.words.keys().map(String::as_str)
+    }
+
     /// Whether the language's own files (not English) have `key`.
     pub fn has_own(&self, key: &str) -> bool {
         self.words.contains_key(key) && self.fallbacks.binary_search_by(|k| k.as_str().cmp(key)).is_err()

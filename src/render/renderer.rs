@@ -194,7 +194,7 @@ impl<'a> Renderer<'a> {
             claims_by_verdict[claim.verdict].push(i);
         }
         let mut tera = theme.tera.clone();
-        tera.register_function("t", WordFunction { words: Arc::clone(&site.words) });
+        tera.register_function("t", WordFunction::new(Arc::clone(&site.words)));
         Renderer {
             site,
             theme,

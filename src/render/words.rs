@@ -18,12 +18,34 @@ use crate::i18n::{Piece, Words};
 
 /// The `t()` function of one language.
 pub struct WordFunction {
-    pub words: Arc<Words>,
+    words: Arc<Words>,
+    /// Words without placeholders, escaped once: most calls (`t(key="nav_claims")`) are these.
+    plain: HashMap<String, Value>,
+}
+
+impl WordFunction {
+    pub fn new(words: Arc<Words>) -> WordFunction {
+        let plain = words
+            .keys()
+            .filter_map(|key| match words.pieces(key, None).ok()?.as_slice() {
+                [Piece::Text(text)] if matches!(words.word(key), Some(crate::i18n::Word::Text(_))) => {
+                    Some((key.to_string(), Value::String(escape_text(text))))
+                }
+                _ => None,
+            })
+            .collect();
+        WordFunction { words, plain }
+    }
 }
 
 impl Function for WordFunction {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let key = args.get("key").and_then(Value::as_str).ok_or("t() needs the word's key: t(key=\"nav_claims\")")?;
+        if args.len() == 1 {
+            if let Some(text) = self.plain.get(key) {
+                return Ok(text.clone());
+            }
+        }
         let count = args.get("count").and_then(count_of);
         let pieces = self.words.pieces(key, count).map_err(tera::Error::msg)?;
         let mut html = String::new();
