@@ -99,6 +99,11 @@ fn assert_failed_cleanly(run: &CliOutput, out: &Path, before: &Snapshot, beside:
     for words in said {
         assert!(run.stderr.contains(words), "the error does not say {words}:\n{}", run.stderr);
     }
+    // A file that cannot be written is named where the user will look for it,
+    // in the output folder, not in the folder the new site was assembled in.
+    for internal in ["verdict-new", "verdict-old", ".verdict-cache"] {
+        assert!(!run.stderr.contains(internal), "the error names an internal folder:\n{}", run.stderr);
+    }
     assert_eq!(&snapshot(out), before, "the previous site changed");
     assert_eq!(names(out.parent().unwrap()), beside, "something was left beside the output");
 }

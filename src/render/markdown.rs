@@ -177,19 +177,27 @@ fn code_block(code: &str, language: &str) -> String {
     }
 }
 
-/// HTML-escapes text for element content and attribute values.
+/// HTML-escapes text for element content and attribute values. Tera calls
+/// this for every value a template prints, so it copies runs of plain text
+/// whole rather than a character at a time.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut plain_from = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[plain_from..i]);
+        out.push_str(entity);
+        plain_from = i + 1;
     }
+    out.push_str(&text[plain_from..]);
     out
 }
 

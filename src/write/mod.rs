@@ -244,10 +244,13 @@ impl Writer {
         }
         let next = self.next_tree()?;
         let target = next.path().join(&relative);
+        // Errors name the file in the output folder, where the user will look
+        // for it, not in the folder the new site is assembled in.
+        let shown = self.shown.join(&relative);
         if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).map_err(io_error(folder))?;
+            fs::create_dir_all(folder).map_err(io_error(shown.parent().unwrap_or(&self.shown)))?;
         }
-        tree::replace_file(&target, bytes).map_err(io_error(&target))?;
+        tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -280,9 +283,9 @@ impl Writer {
             let same_device =
                 self.live && fs::create_dir_all(cache).is_ok() && tree::device(cache) == tree::device(parent);
             let next = if same_device { NextTree::Spare(self.spare.clone()) } else { NextTree::Staging(staging) };
-            let fail = |path: &Path, e: io::Error| (path.to_path_buf(), e.kind(), e.to_string());
+            let fail = |e: io::Error| (self.shown.clone(), e.kind(), e.to_string());
             if self.live {
-                let files = tree::mirror(&self.out, next.path()).map_err(|e| fail(next.path(), e))?;
+                let files = tree::mirror(&self.out, next.path()).map_err(fail)?;
                 let foreign: Vec<String> = files
                     .iter()
                     .map(|p| slash_path(p))
@@ -291,7 +294,7 @@ impl Writer {
                 *lock(&self.foreign) = foreign;
             } else {
                 let _ = fs::remove_dir_all(next.path());
-                fs::create_dir_all(next.path()).map_err(|e| fail(next.path(), e))?;
+                fs::create_dir_all(next.path()).map_err(fail)?;
             }
             Ok(next)
         });
@@ -315,7 +318,8 @@ impl Writer {
         let root = next.path();
         for path in &removed {
             if let Some(relative) = safe_relative(path) {
-                tree::remove_file_and_empty_parents(root, &root.join(relative)).map_err(io_error(root))?;
+                let shown = self.shown.join(&relative);
+                tree::remove_file_and_empty_parents(root, &root.join(relative)).map_err(io_error(&shown))?;
             }
         }
         let mut manifest = String::from(MANIFEST_HEADER);
@@ -326,13 +330,13 @@ impl Writer {
         // The manifest is a file like the others: untouched when the list is the same.
         let manifest_path = root.join(MANIFEST);
         if fs::read(self.out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_bytes()) {
-            tree::replace_file(&manifest_path, manifest.as_bytes()).map_err(io_error(&manifest_path))?;
+            tree::replace_file(&manifest_path, manifest.as_bytes()).map_err(io_error(&self.shown.join(MANIFEST)))?;
         }
 
         if self.live {
             let parent = self.out.parent().unwrap_or(Path::new("."));
             let aside = parent.join(format!("{}{}", tree::aside_prefix(&folder_name(&self.out)), std::process::id()));
-            tree::exchange(root, &self.out, &aside).map_err(io_error(&self.out))?;
+            tree::exchange(root, &self.out, &aside).map_err(io_error(&self.shown))?;
             // `root` now holds the previous site: the spare for next time, or
             // a staging folder that is no longer needed.
             if let NextTree::Staging(old) = &next {
