@@ -236,6 +236,10 @@ pub enum Translation {
 fn language_codes_of_broken_config(root: &Path) -> Vec<String> {
     let Ok(path) = Confinement::new(root).check(Path::new("site.yaml")) else { return Vec::new() };
     let Ok(text) = read_text(&path, &path) else { return Vec::new() };
+    // Too deep to parse promptly: that problem is reported already (tests/limits.rs).
+    if limits::check_nesting(&text).is_err() {
+        return Vec::new();
+    }
     let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else { return Vec::new() };
     let languages = value.get("languages").and_then(serde_yaml::Value::as_mapping);
     languages.into_iter().flat_map(|m| m.keys()).filter_map(|k| k.as_str().map(str::to_string)).collect()

@@ -7,6 +7,7 @@
 //! the feed, sitemap and search index from [`feeds`]. Nothing here writes to
 //! disk: the result is a list of [`Output`]s for [`crate::write`].
 
+mod chart;
 pub mod feeds;
 pub mod graph;
 pub mod highlight;
