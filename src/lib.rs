@@ -178,6 +178,10 @@ fn body_problems(site: &load::LoadedSite) -> Vec<Diagnostic> {
         .chain(site.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .chain(site.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .chain(site.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.claims.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .collect();
     bodies
         .par_iter()

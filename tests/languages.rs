@@ -254,3 +254,18 @@ fn new_claim_with_lang_refuses_an_unknown_language_or_a_missing_original() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("there is no") && run.stderr.contains("content/claims/lake.md"), "{}", run.stderr);
 }
+
+#[test]
+fn a_bad_link_in_a_translation_is_reported_with_the_other_problems() {
+    // A translation's body is checked like any other, at its line in the file,
+    // also when another problem stops the build before rendering.
+    let site = site_with(&[
+        ("content/claims/river.uk.md", "---\nclaim: \"Річка.\"\n---\nДив. [джерело](javascript:alert(1)).\n"),
+        ("content/claims/lake.uk.md", CLAIM_UK),
+    ]);
+    let problems = site.errors();
+    let link = only_for(&problems, "content/claims/river.uk.md");
+    assert_eq!(link.line, 4, "{link}");
+    assert!(link.message.contains("javascript"), "{link}");
+    assert_eq!(for_file(&problems, "content/claims/lake.uk.md").len(), 1, "{}", list(&problems));
+}
