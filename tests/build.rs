@@ -194,8 +194,13 @@ fn every_html_page_has_language_title_description_canonical_and_open_graph() {
         attribute(claim, "name=\"description\"", "content").as_deref(),
         Some("Both delegations confirmed the agreement the next day.")
     );
+    // A claim page shares its own card; other pages the organisation's logo.
     assert_eq!(
         attribute(claim, "property=\"og:image\"", "content").as_deref(),
+        Some("https://factcheck.example.org/claims/official-peace-plan/card.png")
+    );
+    assert_eq!(
+        attribute(&outputs["index.html"], "property=\"og:image\"", "content").as_deref(),
         Some("https://factcheck.example.org/images/logo.svg")
     );
 }

@@ -198,13 +198,20 @@ fn a_body_edit_rewrites_few_files() {
     let summary = build(&site, &[]);
     assert!((1..=40).contains(&changed(&summary)), "{summary}");
     // The generated files (feeds, search index, open data: every file that is
-    // not a page) are made again; of the 80 pages, only the claim's.
+    // not a page nor a claim's card or oEmbed response) are made again; of the
+    // pages and share files, only the claim's page: its card, embed and oEmbed
+    // do not show the body.
     let number = |prefix: &str, after: &str| -> usize {
         let rest = summary.split_once(prefix).unwrap().1;
         rest.split(after).next().unwrap().parse().unwrap()
     };
     let (pages, files) = (number("built ", " pages"), number(" pages (", " files)"));
-    let rendered_pages = count(&summary, "rendered") - (files - pages);
+    let share_files = read_tree_bytes(&site.public())
+        .keys()
+        .filter(|p| p.ends_with("/card.png") || p.ends_with("/oembed.json"))
+        .count();
+    assert_eq!(share_files, 2 * 23, "a card and an oEmbed response per claim of the demo");
+    let rendered_pages = count(&summary, "rendered") - (files - pages - share_files);
     assert_eq!(rendered_pages, 1, "{summary}");
 }
 

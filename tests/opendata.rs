@@ -32,7 +32,8 @@ fn claims_json_is_a_data_feed_of_the_pages_claim_reviews() {
     let elements = feed["dataFeedElement"].as_array().expect("elements");
     let pages: Vec<&String> = outputs
         .keys()
-        .filter(|k| k.starts_with("claims/") && k.matches('/').count() == 2 && !k.starts_with("claims/page"))
+        .filter(|k| k.starts_with("claims/") && k.ends_with("/index.html") && k.matches('/').count() == 2)
+        .filter(|k| !k.starts_with("claims/page"))
         .filter(|k| *k != "claims/index.html")
         .collect();
     assert_eq!(elements.len(), pages.len(), "one entry per published claim");

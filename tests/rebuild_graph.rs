@@ -47,6 +47,14 @@ fn change(site: &TestSite, preview: &mut Preview, path: &str, text: Option<&str>
     }
 }
 
+/// How many outputs a full render renders: the pages, and each claim's share
+/// card and oEmbed response, which are rendered like pages.
+fn rendered_like_pages(preview: &Preview) -> usize {
+    let outputs = preview.outputs();
+    let outputs = outputs.read().unwrap();
+    outputs.keys().filter(|k| k.ends_with(".html") || k.ends_with("/card.png") || k.ends_with("/oembed.json")).count()
+}
+
 /// HTML pages among the written outputs (feeds and indexes are always regenerated).
 fn html(rebuild: &Rebuild) -> BTreeSet<&str> {
     rebuild.written.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect()
@@ -106,6 +114,7 @@ fn editing_a_summary_re_renders_the_lists_that_show_its_card() {
     );
     let expected = BTreeSet::from([
         "claims/a2/index.html",
+        "claims/a2/embed/index.html",
         "index.html",
         "claims/index.html",
         "speakers/ann/index.html",
@@ -130,6 +139,7 @@ fn changing_a_verdict_re_renders_both_verdict_lists_and_the_scorecards() {
     );
     let expected = BTreeSet::from([
         "claims/b1/index.html",
+        "claims/b1/embed/index.html",
         "index.html",
         "claims/index.html",
         "speakers/index.html",
@@ -171,7 +181,14 @@ fn a_new_claim_and_a_deleted_claim() {
     let rebuild = change(&site, &mut preview, "content/claims/c1.md", None);
     assert_eq!(
         rebuild.removed.iter().map(String::as_str).collect::<BTreeSet<_>>(),
-        BTreeSet::from(["claims/c1/index.html", "speakers/carol-diaz/index.html", "topics/transport/index.html"])
+        BTreeSet::from([
+            "claims/c1/card.png",
+            "claims/c1/embed/index.html",
+            "claims/c1/index.html",
+            "claims/c1/oembed.json",
+            "speakers/carol-diaz/index.html",
+            "topics/transport/index.html"
+        ])
     );
     assert_matches_full_build(&site, &mut preview);
 }
@@ -203,7 +220,7 @@ fn editing_a_speaker_re_renders_their_claims_and_the_cards_that_name_them() {
 fn a_menu_change_re_renders_every_page() {
     let site = a_site();
     let mut preview = open(&site);
-    let all = preview.outputs().read().unwrap().keys().filter(|k| k.ends_with(".html")).count();
+    let all = rendered_like_pages(&preview);
     let rebuild = change(
         &site,
         &mut preview,
@@ -304,7 +321,7 @@ fn files_that_are_not_part_of_the_site_change_nothing() {
 fn a_site_yaml_change_re_renders_every_page() {
     let site = a_site();
     let mut preview = open(&site);
-    let all = preview.outputs().read().unwrap().keys().filter(|k| k.ends_with(".html")).count();
+    let all = rendered_like_pages(&preview);
     let rebuild = change(&site, &mut preview, "site.yaml", Some(&SITE_YAML.replace("Test Checks", "Renamed Checks")));
     assert_eq!(rebuild.pages, all);
     assert!(String::from_utf8(preview.outputs().read().unwrap()["index.html"].to_vec())

@@ -182,8 +182,8 @@ pub fn sitemap(site: &Site, versions: &Versions) -> String {
     xml.push_str(if several { " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n" } else { ">\n" });
     for language in site.languages() {
         let urls = Urls::new(language);
-        // Archived copies are other people's texts, kept for checking: not for search engines.
-        for id in all_pages(language).into_iter().filter(|id| !matches!(id, PageId::NotFound | PageId::Archive(_))) {
+        // Archived copies and embeds are not pages for search engines (`PageId::in_sitemap`).
+        for id in all_pages(language).into_iter().filter(|id| id.in_sitemap()) {
             let path = id.path(language);
             let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&urls.permalink(&path)));
             if let PageId::Claim(i) = id {

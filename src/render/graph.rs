@@ -9,8 +9,10 @@
 //! entry it shows changed, or when it lies at or after the first place where
 //! the sequence differs (pagination shifts everything after an insertion). A
 //! claim page is re-rendered when its file changed or when anything it shows
-//! from elsewhere (speaker, verdict, topics, cited sources) changed. Anything
-//! every page shows (site settings, the menu, the scale) means all pages.
+//! from elsewhere (speaker, verdict, topics, cited sources) changed; its share
+//! files (card, embed page, oEmbed) when its card in lists changed, since they
+//! show nothing more. Anything every page shows (site settings, the menu, the
+//! scale) means all pages.
 //!
 //! Fingerprints are hashes of exactly the fields the default views expose; the
 //! comparisons are linear in the size of the site and take milliseconds.
@@ -22,6 +24,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::model::{Claim, Site, Source};
+use crate::render::pages::{claim_output_paths, share_pages};
 use crate::render::views::{paged_path, PER_PAGE};
 use crate::render::{all_pages, PageId, HOME_CLAIMS};
 
@@ -209,11 +212,13 @@ impl ListKey {
 }
 
 /// What a claim page depends on: its file, and the fingerprint of what it
-/// shows from elsewhere.
+/// shows from elsewhere. Its share files (card, embed, oEmbed) show only what
+/// its card in lists shows, so they follow the card's fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ClaimPrint {
     file: PathBuf,
     page: u64,
+    card: u64,
 }
 
 /// A list as stored: key, header, entries, entries per page.
@@ -223,7 +228,7 @@ type StoredList = (ListKey, u64, Vec<(u64, u64)>, u64);
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredSnapshot {
     globals: u64,
-    claims: Vec<(String, PathBuf, u64)>,
+    claims: Vec<(String, PathBuf, u64, u64)>,
     lists: Vec<StoredList>,
     pages: Vec<(String, u64)>,
     archives: Vec<(String, u64)>,
@@ -248,7 +253,7 @@ impl Snapshot {
     pub fn to_json(&self) -> String {
         let mut stored = StoredSnapshot {
             globals: self.globals,
-            claims: self.claims.iter().map(|(slug, c)| (slug.clone(), c.file.clone(), c.page)).collect(),
+            claims: self.claims.iter().map(|(slug, c)| (slug.clone(), c.file.clone(), c.page, c.card)).collect(),
             lists: self
                 .lists
                 .iter()
@@ -269,7 +274,11 @@ impl Snapshot {
         let stored: StoredSnapshot = serde_json::from_str(text).ok()?;
         Some(Snapshot {
             globals: stored.globals,
-            claims: stored.claims.into_iter().map(|(slug, file, page)| (slug, ClaimPrint { file, page })).collect(),
+            claims: stored
+                .claims
+                .into_iter()
+                .map(|(slug, file, page, card)| (slug, ClaimPrint { file, page, card }))
+                .collect(),
             lists: stored
                 .lists
                 .into_iter()
@@ -296,7 +305,7 @@ impl Snapshot {
             .map(|(claim, &card)| {
                 (
                     claim.slug.clone(),
-                    ClaimPrint { file: claim.file.clone(), page: claim_page_fingerprint(claim, card, &sources) },
+                    ClaimPrint { file: claim.file.clone(), page: claim_page_fingerprint(claim, card, &sources), card },
                 )
             })
             .collect();
@@ -430,7 +439,7 @@ fn pages_to_render(old: Option<&List>, new: &List) -> BTreeSet<usize> {
 pub fn removed_paths(old: &Snapshot, new: &Snapshot) -> Vec<String> {
     let mut removed = Vec::new();
     for slug in old.claims.keys().filter(|slug| !new.claims.contains_key(*slug)) {
-        removed.push(format!("claims/{slug}/index.html"));
+        removed.extend(claim_output_paths(slug));
     }
     for (key, list) in &old.lists {
         let kept = new.lists.get(key).map_or(0, List::pages);
@@ -470,14 +479,20 @@ pub fn plan_against<'s>(
     }
     let mut render: BTreeSet<PageId> = BTreeSet::new();
 
-    // Claim pages.
+    // Claim pages, and their share files.
     for (i, claim) in new.claims.iter().enumerate() {
-        let stale = match old.claims.get(&claim.slug) {
-            None => true,
-            Some(before) => changed_files.contains(&claim.file) || *before != snapshot.claims[&claim.slug],
+        let (page_stale, share_stale) = match old.claims.get(&claim.slug) {
+            None => (true, true),
+            Some(before) => {
+                let now = &snapshot.claims[&claim.slug];
+                (changed_files.contains(&claim.file) || before != now, before.card != now.card)
+            }
         };
-        if stale {
+        if page_stale {
             render.insert(PageId::Claim(i));
+        }
+        if share_stale {
+            render.extend(share_pages(i));
         }
     }
 
@@ -572,14 +587,21 @@ mod tests {
     #[test]
     fn removed_paths_cover_claims_lists_and_shrunk_pagination() {
         let mut old = Snapshot::default();
-        old.claims.insert("gone".into(), ClaimPrint { file: "content/claims/gone.md".into(), page: 1 });
+        old.claims.insert("gone".into(), ClaimPrint { file: "content/claims/gone.md".into(), page: 1, card: 1 });
         old.lists.insert(ListKey::Topic("old-topic".into()), list(&[("a", 1)]));
         old.lists.insert(ListKey::Claims, list(&[("a", 1), ("b", 1), ("c", 1)]));
         let mut new = Snapshot::default();
         new.lists.insert(ListKey::Claims, list(&[("a", 1)]));
         assert_eq!(
             removed_paths(&old, &new),
-            ["claims/gone/index.html", "claims/page/2/index.html", "topics/old-topic/index.html"]
+            [
+                "claims/gone/card.png",
+                "claims/gone/embed/index.html",
+                "claims/gone/index.html",
+                "claims/gone/oembed.json",
+                "claims/page/2/index.html",
+                "topics/old-topic/index.html"
+            ]
         );
     }
 }

@@ -4,9 +4,12 @@
 //! one Tera template, so pages render in parallel (rayon) and `serve` can
 //! re-render just the pages a change touches. Markdown bodies go through
 //! [`markdown`] (pulldown-cmark + syntect); ClaimReview comes from [`jsonld`];
-//! the feed, sitemap and search index from [`feeds`]. Nothing here writes to
-//! disk: the result is a list of [`Output`]s for [`crate::write`].
+//! the feed, sitemap and search index from [`feeds`]; share cards are drawn by
+//! [`card`]. The result is a stream of [`Output`]s for [`crate::write`]; the
+//! only file written here is the share-card cache (`.verdict-cache/cards/`
+//! in the site root).
 
+pub mod card;
 mod chart;
 pub mod feeds;
 pub mod graph;
@@ -111,8 +114,13 @@ pub fn render_selected_into(
     extras: bool,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
-    let renderers: Vec<Renderer> =
-        site.languages().map(|language| Renderer::new(language, theme).with_versions(versions)).collect();
+    let card_cache = std::sync::Arc::new(card::cache::CardCache::in_site(&site.root));
+    let renderers: Vec<Renderer> = site
+        .languages()
+        .map(|language| {
+            Renderer::new(language, theme).with_versions(versions).with_card_cache(std::sync::Arc::clone(&card_cache))
+        })
+        .collect();
     let problems = std::sync::Mutex::new(Vec::new());
     selected.par_iter().for_each(|&(n, id)| match renderers[n].render_page(id) {
         Ok(output) => sink(output),
@@ -127,6 +135,12 @@ pub fn render_selected_into(
     if extras {
         renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
         renderers[0].shared_outputs(versions).into_par_iter().for_each(sink);
+    }
+    // When every card of the site, in every language, was just drawn or taken
+    // from the cache, the cache's other entries are cards nothing shows any more.
+    let cards: usize = site.languages().map(|l| l.claims.len()).sum();
+    if selected.iter().filter(|(_, id)| matches!(id, PageId::Card(_))).count() == cards {
+        card_cache.prune();
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::card::cache::CardCache;
 use super::languages::{Alternate, Versions};
 use super::pages::{PageDraft, PageId};
 use super::theme::{describe_origin, error_chain, Theme};
@@ -41,6 +42,10 @@ pub struct Renderer<'a> {
     pub(crate) listed_sources: Vec<usize>,
     /// Claim indices per verdict, newest first.
     pub(crate) claims_by_verdict: Vec<Vec<usize>>,
+    /// Share cards drawn by earlier builds (`.verdict-cache/cards/`).
+    /// Shared by the renderers of every language of a build, so that pruning
+    /// it knows every card any language shows.
+    pub(crate) card_cache: Arc<CardCache>,
 }
 
 #[derive(Serialize)]
@@ -207,8 +212,15 @@ impl<'a> Renderer<'a> {
             source_views: lazy(site.sources.len()),
             listed_sources: site.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, _)| i).collect(),
             claims_by_verdict,
+            card_cache: Arc::new(CardCache::in_site(&site.root)),
             urls,
         }
+    }
+
+    /// Draws and keeps share cards in `cache`, shared with the other languages' renderers.
+    pub fn with_card_cache(mut self, cache: Arc<CardCache>) -> Self {
+        self.card_cache = cache;
+        self
     }
 
     /// Pages name their versions in the other languages of `versions`.
@@ -286,6 +298,12 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render_page(&self, id: PageId) -> Result<Output, Vec<Diagnostic>> {
+        // A claim's share files that are not HTML pages: see `pages/share.rs`.
+        match id {
+            PageId::Card(i) => return self.render_card(i),
+            PageId::OEmbed(i) => return Ok(self.render_oembed(i)),
+            _ => {}
+        }
         let site = self.site;
         let mut page = PageDraft { path: id.path(site), context: self.globals.clone(), problems: Vec::new() };
         let meta = match id {
@@ -305,6 +323,8 @@ impl<'a> Renderer<'a> {
             PageId::Corrections(n) => self.render_corrections(&mut page, n),
             PageId::Search => self.render_search(&mut page),
             PageId::NotFound => self.render_not_found(&mut page),
+            PageId::Embed(i) => self.render_embed(&mut page, i),
+            PageId::Card(_) | PageId::OEmbed(_) => unreachable!("rendered before the match, above"),
         };
         let PageDraft { mut context, problems, .. } = page;
         context.insert("page", &meta);

@@ -43,9 +43,11 @@ pub struct Theme {
     pub templates: BTreeMap<String, Origin>,
     /// Output-relative path (`style.css`) → asset.
     pub assets: BTreeMap<String, Asset>,
-    /// A hash of every template's text and every asset's bytes: when it
-    /// changes, an incremental build renders everything again.
+    /// A hash of every template's text and every asset's bytes (and of the
+    /// card fonts): when it changes, an incremental build renders everything again.
     pub fingerprint: u64,
+    /// A hash of `card.svg` and the templates it names: part of the share-card cache key.
+    pub card_digest: u128,
 }
 
 /// The raw files of a theme before parsing: name → (text, origin).
@@ -85,7 +87,7 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
     }
 
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     // The `escape` filter escapes as autoescaping does (templates that build
     // markup for `t(NAME_html=…)` escape the values they put in it).
@@ -96,6 +98,7 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
         };
         Ok(tera::Value::String(escape_html(&text)))
     });
+    super::card::register_functions(&mut tera);
     let raw: Vec<(String, String)> = templates.iter().map(|(name, (text, _))| (name.clone(), text.clone())).collect();
     if let Err(error) = tera.add_raw_templates(raw) {
         problems.push(template_error(root, &templates, &error));
@@ -114,8 +117,15 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
         fingerprint ^= super::fnv1a(name.as_bytes()).rotate_left(3) ^ super::fnv1a(&asset.bytes).rotate_left(11);
         fingerprint = fingerprint.wrapping_mul(0x0100_0000_01b3);
     }
+    // The share cards are drawn with the built-in fonts, which are not templates or assets.
+    for (_, bytes) in DEFAULT_THEME_FILES.iter().filter(|(path, _)| path.starts_with("fonts/")) {
+        fingerprint ^= super::fnv1a(bytes).rotate_left(13);
+        fingerprint = fingerprint.wrapping_mul(0x0100_0000_01b3);
+    }
+    let card_digest =
+        super::card::cache::card_templates_digest(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())));
     let templates = templates.into_iter().map(|(name, (_, origin))| (name, origin)).collect();
-    Ok(Theme { tera, templates, assets, fingerprint })
+    Ok(Theme { tera, templates, assets, fingerprint, card_digest })
 }
 
 /// Tera's own escaping also escapes `/`, which makes every URL unreadable in

@@ -1,10 +1,11 @@
 // Shared helpers for the browser tests: a throwaway site, a running
 // `verdict serve`, and Debian's Chromium driven by playwright-core.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -120,4 +121,51 @@ export async function waitForText(page, text, { present = true, timeout = WAIT_L
     [text, present],
     { timeout, polling: 10 },
   );
+}
+
+const contentTypes = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
+  ".xml": "application/xml", ".csv": "text/csv", ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png",
+};
+
+/**
+ * Serves a built site folder as a static host would, under `prefix`, on `port`
+ * (default: a free one). `requests` lists every path asked for, with its
+ * status; `waitForRequest(test)` resolves once a request passing `test` came.
+ */
+export async function serveFolder(dir, prefix = "/", port = undefined) {
+  port ??= await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const requests = [];
+  const waiting = [];
+  const server = createHttpServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, origin).pathname);
+    let status = 404;
+    let body = "not found";
+    let type = "text/plain";
+    if (path.startsWith(prefix) && !path.includes("..")) {
+      let file = join(dir, path.slice(prefix.length));
+      try {
+        if (statSync(file).isDirectory()) file = join(file, "index.html");
+        body = readFileSync(file);
+        type = contentTypes[extname(file)] ?? "application/octet-stream";
+        status = 200;
+      } catch {}
+    }
+    const seen = { path, status };
+    requests.push(seen);
+    for (const waiter of waiting.filter((w) => w.test(seen))) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.ok(seen);
+    }
+    response.writeHead(status, { "content-type": type }).end(body);
+  });
+  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  const waitForRequest = (test) =>
+    new Promise((ok) => {
+      const earlier = requests.find(test);
+      if (earlier) ok(earlier);
+      else waiting.push({ test, ok });
+    });
+  return { origin, requests, waitForRequest, close: () => new Promise((ok) => server.close(ok)) };
 }

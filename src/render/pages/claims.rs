@@ -1,6 +1,7 @@
 //! The claim pages: the paginated list of every fact check, and one fact
 //! check with its analysis, evidence, corrections and ClaimReview.
 
+use super::share::ShareView;
 use super::PageDraft;
 use crate::render::jsonld;
 use crate::render::renderer::{PageMeta, Renderer};
@@ -43,6 +44,7 @@ impl Renderer<'_> {
             file: claim.file.to_string_lossy().replace('\\', "/"),
         };
         page.context.insert("claim", &view);
+        page.context.insert("share", &ShareView::new(site, &self.urls, claim));
         page.context.insert("jsonld", &jsonld::script_safe(&jsonld::claim_review(site, &self.urls, claim)));
         let verdict = &site.scale.verdicts[claim.verdict];
         let description = claim.summary.clone().unwrap_or_else(|| {

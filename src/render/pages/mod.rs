@@ -1,10 +1,12 @@
-//! The pages of a site: one [`PageId`] per HTML page, its template and its
+//! The pages of a site: one [`PageId`] per HTML page or per file rendered
+//! like one (a claim's share card and oEmbed response), its template and its
 //! path. [`Renderer::render_page`](super::Renderer::render_page) renders a page
 //! by its id (`serve` and incremental builds re-render the ids a change
 //! touches); what each kind of page puts before its template lives in the file
 //! named after it.
 
 mod claims;
+mod share;
 mod site;
 mod sources;
 mod speakers;
@@ -27,7 +29,10 @@ pub(crate) struct PageDraft {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Every HTML page of a site. List pages carry their 1-based page number.
+/// Every HTML page of a site, and the other files of a claim that are
+/// rendered like pages, one at a time (`serve` and incremental builds
+/// render them when what they show changed). List pages carry their 1-based
+/// page number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageId {
     Home,
@@ -49,6 +54,12 @@ pub enum PageId {
     /// The search page.
     Search,
     NotFound,
+    /// A claim's share card, `claims/SLUG/card.png`, drawn from `card.svg` (see [`crate::render::card`]).
+    Card(usize),
+    /// A claim alone, for other sites to embed in an `<iframe>` (`claims/SLUG/embed/`).
+    Embed(usize),
+    /// The oEmbed response for the embed, `claims/SLUG/oembed.json` (no template).
+    OEmbed(usize),
 }
 
 /// Latest fact checks on the home page.
@@ -74,6 +85,9 @@ impl PageId {
             PageId::Corrections(_) => "corrections.html",
             PageId::Search => "search.html",
             PageId::NotFound => "404.html",
+            PageId::Card(_) => crate::render::card::TEMPLATE,
+            PageId::Embed(_) => "embed.html",
+            PageId::OEmbed(_) => "oembed.json",
         }
     }
 
@@ -96,16 +110,41 @@ impl PageId {
             PageId::Corrections(n) => paged_path("corrections/", n),
             PageId::Search => "search/".into(),
             PageId::NotFound => "404.html".into(),
+            PageId::Card(i) => format!("{}card.png", claim_path(&site.claims[i])),
+            PageId::Embed(i) => format!("{}embed/", claim_path(&site.claims[i])),
+            PageId::OEmbed(i) => format!("{}oembed.json", claim_path(&site.claims[i])),
         }
     }
 
     /// The file the page is written to.
     pub fn output_path(self, site: &Site) -> String {
         match self {
-            PageId::NotFound => "404.html".into(),
+            PageId::NotFound | PageId::Card(_) | PageId::OEmbed(_) => self.path(site),
             other => format!("{}index.html", other.path(site)),
         }
     }
+
+    /// Whether the page belongs in `sitemap.xml`: not the 404 page, nor
+    /// archived copies (other people's texts, kept for checking), nor a
+    /// claim's share files (the claim page is what search engines should find).
+    pub fn in_sitemap(self) -> bool {
+        !matches!(self, PageId::NotFound | PageId::Archive(_) | PageId::Card(_) | PageId::Embed(_) | PageId::OEmbed(_))
+    }
+}
+
+/// The share files of claim `i`: its card, embed page and oEmbed response.
+pub fn share_pages(i: usize) -> [PageId; 3] {
+    [PageId::Card(i), PageId::Embed(i), PageId::OEmbed(i)]
+}
+
+/// The output paths of the claim with `slug`: its page and its share files.
+pub fn claim_output_paths(slug: &str) -> [String; 4] {
+    [
+        format!("claims/{slug}/index.html"),
+        format!("claims/{slug}/card.png"),
+        format!("claims/{slug}/embed/index.html"),
+        format!("claims/{slug}/oembed.json"),
+    ]
 }
 
 /// Every page of the site, in a stable order.
@@ -113,6 +152,7 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
     let mut pages = vec![PageId::Home, PageId::VerdictList, PageId::Search, PageId::NotFound];
     pages.extend((1..=page_count(site.claims.len())).map(PageId::ClaimList));
     pages.extend((0..site.claims.len()).map(PageId::Claim));
+    pages.extend((0..site.claims.len()).flat_map(share_pages));
     pages.extend((1..=page_count(site.speakers.len())).map(PageId::SpeakerList));
     for (i, speaker) in site.speakers.iter().enumerate() {
         pages.extend((1..=page_count(speaker.claims.len())).map(|n| PageId::Speaker(i, n)));

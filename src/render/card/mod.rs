@@ -1,0 +1,366 @@
+//! Share cards: `claims/SLUG/card.png`, the 1200×630 picture that social
+//! networks and chat apps show with a link to a fact check.
+//!
+//! A card is drawn at build time from the theme's `card.svg`, a Tera template
+//! a designer can edit like any other (`templates/card.svg`, overridable per
+//! site). The template sees a [`CardView`] and the [`fit`] function that wraps
+//! text with the real fonts; usvg turns the SVG into shapes with the theme's
+//! [`fonts`] only, resvg rasterises it, and the picture is written as a
+//! palette PNG. The result depends on nothing but the card's words, the
+//! template and the fonts, so it is byte-identical from build to build and
+//! [`cache`]d by content.
+
+pub mod cache;
+pub mod fit;
+pub mod fonts;
+
+use std::collections::HashMap;
+
+use resvg::{tiny_skia, usvg};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::theme::{error_chain, Theme};
+use crate::model::verdict::contrast_ratio;
+use crate::model::{Claim, Site};
+use cache::CardCache;
+
+/// Card size in pixels: what Facebook, LinkedIn and X ask for (1.91:1).
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+/// The card template, under `templates/`.
+pub const TEMPLATE: &str = "card.svg";
+
+/// Everything a card shows; the `card` variable of `card.svg`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    /// Language of the card's words (BCP 47), and its direction (`ltr`, `rtl`).
+    pub lang: String,
+    pub dir: &'static str,
+    pub site_title: String,
+    pub claim: String,
+    pub speaker: String,
+    pub speaker_role: Option<String>,
+    pub verdict: CardVerdict,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardVerdict {
+    pub key: String,
+    pub label: String,
+    /// The verdict's colour, and black or white, whichever reads better on it.
+    pub color: String,
+    pub text_color: String,
+    /// The verdict's colour when text in it reads on white (WCAG AA, 4.5:1),
+    /// else near-black: the colour for the label on a light card.
+    pub ink: String,
+}
+
+impl CardView {
+    pub fn new(site: &Site, claim: &Claim) -> CardView {
+        let speaker = &site.speakers[claim.speaker];
+        let verdict = &site.scale.verdicts[claim.verdict];
+        let language = &site.config.language;
+        CardView {
+            lang: language.clone(),
+            dir: direction_of_language(language),
+            site_title: plain(&site.config.title),
+            claim: plain(&claim.claim),
+            speaker: plain(&speaker.name),
+            speaker_role: speaker.role.as_deref().map(plain),
+            verdict: CardVerdict {
+                key: verdict.key.clone(),
+                label: plain(&verdict.label),
+                color: verdict.color.clone(),
+                text_color: verdict.text_color.clone(),
+                ink: ink(&verdict.color),
+            },
+        }
+    }
+}
+
+/// `color` if text in it reads on white; colours that are not hex cannot be
+/// measured and are trusted (the default scale is dark).
+pub fn ink(color: &str) -> String {
+    match contrast_ratio(color, "#ffffff") {
+        Some(ratio) if ratio < 4.5 => "#1a1a1a".into(),
+        _ => color.to_string(),
+    }
+}
+
+/// Control characters are not allowed in SVG (XML) text: they become spaces.
+fn plain(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// `rtl` for the languages written right to left, else `ltr`.
+pub fn direction_of_language(language: &str) -> &'static str {
+    let primary = language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    if matches!(primary.as_str(), "ar" | "he" | "fa" | "ur") {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// Registers the template functions `card.svg` uses.
+pub fn register_functions(tera: &mut Tera) {
+    tera.register_function("fit_text", |args: &HashMap<String, serde_json::Value>| fit::tera_fit_text(args));
+}
+
+/// Why a card could not be drawn.
+#[derive(Debug)]
+pub enum CardError {
+    /// `card.svg` failed to render (the message has Tera's whole chain).
+    Template(String),
+    /// The template's output is not SVG that usvg can read.
+    Svg(String),
+    Png(String),
+}
+
+impl std::fmt::Display for CardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CardError::Template(message) => write!(f, "{message}"),
+            CardError::Svg(message) => write!(f, "{TEMPLATE} did not produce valid SVG: {message}"),
+            CardError::Png(message) => write!(f, "cannot encode the PNG: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for CardError {}
+
+/// The SVG of a card: `card.svg` rendered with `card`.
+pub fn card_svg(theme: &Theme, card: &CardView) -> Result<String, CardError> {
+    let mut context = Context::new();
+    context.insert("card", card);
+    context.insert("width", &WIDTH);
+    context.insert("height", &HEIGHT);
+    theme.tera.render(TEMPLATE, &context).map_err(|e| CardError::Template(error_chain(&e)))
+}
+
+/// Draws a card into PNG bytes, without a cache.
+pub fn draw_card(theme: &Theme, card: &CardView) -> Result<Vec<u8>, CardError> {
+    rasterize(&card_svg(theme, card)?)
+}
+
+/// Draws a card, taking it from `cache` when the same card was drawn before
+/// with the same templates and fonts.
+pub fn draw_card_cached(theme: &Theme, card: &CardView, cache: &CardCache) -> Result<Vec<u8>, CardError> {
+    // Serialising a struct of strings cannot fail.
+    let view = serde_json::to_vec(card).unwrap_or_default();
+    let key = CardCache::key(&view, theme.card_digest);
+    if let Some(png) = cache.get(&key) {
+        return Ok(png);
+    }
+    let png = rasterize(&card_svg(theme, card)?)?;
+    cache.put(&key, &png);
+    Ok(png)
+}
+
+/// SVG text to a `WIDTH`×`HEIGHT` PNG, scaled to fill the card.
+pub fn rasterize(svg: &str) -> Result<Vec<u8>, CardError> {
+    let mut options = usvg::Options { fontdb: fonts::fonts().database.clone(), ..usvg::Options::default() };
+    options.font_family = fonts::fonts().families.first().cloned().unwrap_or_default();
+    // Only images inside the SVG (data: URLs) are drawn: a card never reads a
+    // file or the network.
+    options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| CardError::Svg(e.to_string()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| CardError::Png("no pixmap".into()))?;
+    let size = tree.size();
+    let transform = tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    encode_png(&pixmap).map_err(|e| CardError::Png(e.to_string()))
+}
+
+/// A card has a few dozen colours (its fills and the anti-aliased edges of
+/// its text), so a palette PNG holds it exactly in a third of the bytes of
+/// RGBA, and encodes several times faster. A card with more than 256 colours
+/// (a gradient, a photo) is written as RGBA.
+fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_depth(png::BitDepth::Eight);
+    match palette(pixmap.data(), pixmap.width() as usize) {
+        Some((colours, indices)) => {
+            // The pixmap is premultiplied: palette entries are demultiplied
+            // here, once per colour rather than once per pixel.
+            let colours: Vec<tiny_skia::ColorU8> = colours
+                .iter()
+                .map(|&[r, g, b, a]| {
+                    tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, a)
+                        .map_or(tiny_skia::ColorU8::from_rgba(0, 0, 0, 0), |c| c.demultiply())
+                })
+                .collect();
+            encoder.set_color(png::ColorType::Indexed);
+            encoder.set_palette(colours.iter().flat_map(|c| [c.red(), c.green(), c.blue()]).collect::<Vec<u8>>());
+            if colours.iter().any(|c| c.alpha() != 255) {
+                encoder.set_trns(colours.iter().map(|c| c.alpha()).collect::<Vec<u8>>());
+            }
+            encoder.set_compression(png::Compression::Fast);
+            let mut writer = encoder.write_header()?;
+            writer.write_image_data(&indices)?;
+            writer.finish()?;
+        }
+        None => {
+            let rgba: Vec<u8> = pixmap
+                .pixels()
+                .iter()
+                .flat_map(|p| {
+                    let c = p.demultiply();
+                    [c.red(), c.green(), c.blue(), c.alpha()]
+                })
+                .collect();
+            encoder.set_color(png::ColorType::Rgba);
+            encoder.set_compression(png::Compression::Balanced);
+            let mut writer = encoder.write_header()?;
+            writer.write_image_data(&rgba)?;
+            writer.finish()?;
+        }
+    }
+    Ok(out)
+}
+
+/// The colours of RGBA pixel rows in order of first appearance (so the file
+/// is the same every time) and each pixel's index, or `None` beyond 256
+/// colours.
+///
+/// This runs over every pixel of every new card, in debug builds too, where
+/// a loop of ours costs tens of nanoseconds a pixel. So it works in runs:
+/// a row equal to the one above is copied whole, and within a row each run
+/// of one colour is measured with slice comparisons (memcmp) and filled at
+/// once; the colour table is consulted once per run.
+fn palette(rgba: &[u8], width: usize) -> Option<(Vec<[u8; 4]>, Vec<u8>)> {
+    let row_bytes = width * 4;
+    let mut colours: Vec<[u8; 4]> = Vec::new();
+    let mut table = ColourTable::default();
+    let mut indices: Vec<u8> = vec![0; rgba.len() / 4];
+    let mut above: Option<&[u8]> = None;
+    for (y, row) in rgba.chunks_exact(row_bytes).enumerate() {
+        let at = y * width;
+        if above == Some(row) {
+            indices.copy_within(at - width..at, at);
+            continue;
+        }
+        above = Some(row);
+        let mut x = 0;
+        while x < width {
+            let length = run_length(row, x, width);
+            let pixel = [row[x * 4], row[x * 4 + 1], row[x * 4 + 2], row[x * 4 + 3]];
+            let i = match table.get(pixel) {
+                Some(i) => i,
+                None => {
+                    let i = u8::try_from(colours.len()).ok()?;
+                    colours.push(pixel);
+                    table.insert(pixel, i);
+                    i
+                }
+            };
+            indices[at + x..at + x + length].fill(i);
+            x += length;
+        }
+    }
+    Some((colours, indices))
+}
+
+/// Colour → palette index, for at most 256 colours: open addressing in a
+/// table four times that size (a `HashMap` costs more than the whole loop in
+/// a debug build).
+struct ColourTable {
+    slots: Vec<Option<(u32, u8)>>,
+}
+
+impl Default for ColourTable {
+    fn default() -> Self {
+        ColourTable { slots: vec![None; 1024] }
+    }
+}
+
+impl ColourTable {
+    fn slot(&self, colour: u32) -> usize {
+        let mut slot = (colour.wrapping_mul(0x9E37_79B9) >> 22) as usize;
+        while let Some((other, _)) = self.slots[slot] {
+            if other == colour {
+                break;
+            }
+            slot = (slot + 1) % self.slots.len();
+        }
+        slot
+    }
+
+    fn get(&self, pixel: [u8; 4]) -> Option<u8> {
+        let colour = u32::from_le_bytes(pixel);
+        self.slots[self.slot(colour)].map(|(_, i)| i)
+    }
+
+    fn insert(&mut self, pixel: [u8; 4], index: u8) {
+        let colour = u32::from_le_bytes(pixel);
+        let slot = self.slot(colour);
+        self.slots[slot] = Some((colour, index));
+    }
+}
+
+/// How many pixels from `x` on have pixel `x`'s colour. Pixels `end..end+k`
+/// all equal pixel `end - 1` exactly when the `k` pixels from `end` equal the
+/// `k` pixels from `end - 1` (each equals the one before it), which is one
+/// slice comparison; `k` doubles while that holds and halves when it fails.
+fn run_length(row: &[u8], x: usize, width: usize) -> usize {
+    let mut end = x + 1;
+    let mut step = 1;
+    loop {
+        let k = step.min(width - end);
+        if k == 0 {
+            return end - x;
+        }
+        if row[end * 4..(end + k) * 4] == row[(end - 1) * 4..(end - 1 + k) * 4] {
+            end += k;
+            step *= 2;
+        } else if k == 1 {
+            return end - x;
+        } else {
+            step = k / 2;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_written_right_to_left() {
+        for rtl in ["ar", "he", "fa", "ur", "ar-EG", "AR"] {
+            assert_eq!(direction_of_language(rtl), "rtl", "{rtl}");
+        }
+        for ltr in ["en", "uk", "fr-CA", "arn"] {
+            assert_eq!(direction_of_language(ltr), "ltr", "{ltr}");
+        }
+    }
+
+    #[test]
+    fn palette_keeps_first_appearance_order_and_gives_up_past_256_colours() {
+        // Two rows of three pixels; the second row repeats the first.
+        let row = [9, 9, 9, 255, 1, 1, 1, 255, 9, 9, 9, 255];
+        let (colours, indices) = palette(&[row, row].concat(), 3).unwrap();
+        assert_eq!(colours, [[9, 9, 9, 255], [1, 1, 1, 255]]);
+        assert_eq!(indices, [0, 1, 0, 0, 1, 0]);
+        let many: Vec<u8> = (0..=256u32).flat_map(|i| [(i % 256) as u8, (i / 256) as u8, 0, 255]).collect();
+        assert!(palette(&many, 257).is_none());
+        // Runs of every length, checked against the plain per-pixel answer.
+        let row: Vec<u8> = [1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 1].iter().flat_map(|&c| [c, c, c, 255]).collect();
+        let (colours, indices) = palette(&row, 15).unwrap();
+        let expected: Vec<u8> =
+            row.chunks(4).map(|p| colours.iter().position(|c| c[..] == p[..]).unwrap() as u8).collect();
+        assert_eq!(indices, expected);
+        for x in 0..15 {
+            let same = row[x * 4..].chunks(4).take_while(|p| p[..] == row[x * 4..x * 4 + 4]).count();
+            assert_eq!(run_length(&row, x, 15), same, "run at {x}");
+        }
+    }
+
+    #[test]
+    fn invalid_svg_is_an_error_not_a_panic() {
+        let error = rasterize("<svg xmlns=\"http://www.w3.org/2000/svg\"><text>&</text></svg>").unwrap_err();
+        assert!(matches!(error, CardError::Svg(_)), "{error}");
+    }
+}
