@@ -266,3 +266,29 @@ fn every_language_passes_the_nu_html_checker() {
     let report = String::from_utf8_lossy(&result.stderr).into_owned() + &String::from_utf8_lossy(&result.stdout);
     assert!(result.status.success() && report.contains("No errors found"), "Nu HTML checker:\n{report}");
 }
+
+#[test]
+fn share_cards_embeds_and_oembed_exist_in_every_language() {
+    let out = fixture();
+    let base = "https://multilingual.example.org/";
+    for prefix in ["", "uk/", "ar/"] {
+        for file in ["card.png", "embed/index.html", "oembed.json"] {
+            assert!(out.contains_key(&format!("{prefix}claims/{CLAIM}/{file}")), "no {prefix}claims/{CLAIM}/{file}");
+        }
+        let page = &out[&format!("{prefix}claims/{CLAIM}/index.html")];
+        let card = format!("<meta property=\"og:image\" content=\"{base}{prefix}claims/{CLAIM}/card.png\">");
+        assert!(page.contains(&card), "{prefix}: {card}");
+        // The icon is shared, at the root, in every language.
+        assert!(page.contains("<link rel=\"icon\" href=\"/favicon.svg\""), "{prefix}");
+    }
+    let oembed: serde_json::Value = serde_json::from_str(&out[&format!("ar/claims/{CLAIM}/oembed.json")]).unwrap();
+    assert_eq!(oembed["thumbnail_url"], format!("{base}ar/claims/{CLAIM}/card.png"));
+    assert!(oembed["html"].as_str().unwrap().contains(&format!("{base}ar/claims/{CLAIM}/embed/")));
+    let embed = &out[&format!("ar/claims/{CLAIM}/embed/index.html")];
+    assert!(embed.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(
+        out[&format!("uk/claims/{CLAIM}/index.html")].contains("Вбудувати цю перевірку"),
+        "the embed box in Ukrainian"
+    );
+    assert_ne!(out[&format!("claims/{CLAIM}/card.png")], out[&format!("uk/claims/{CLAIM}/card.png")]);
+}
