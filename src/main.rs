@@ -286,7 +286,13 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
             )
         }
         ServeMessage::Listening { url, pages, millis } => {
-            writeln!(out, "serving {url} ({pages} pages built in {millis} ms); watching for changes, Ctrl-C to stop")
+            writeln!(
+                out,
+                "serving {url} ({pages} pages, site loaded in {millis} ms; pages render as they are asked for); watching for changes, Ctrl-C to stop"
+            )
+        }
+        ServeMessage::Rendered { pages, millis } => {
+            writeln!(out, "{pages} page{} rendered in the background in {millis} ms", if pages == 1 { "" } else { "s" })
         }
         ServeMessage::Rebuilt(rebuild) => {
             let files = rebuild.changed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
@@ -298,9 +304,14 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
                 } else {
                     format!(", {} removed", rebuild.removed.len())
                 };
+                let later = match rebuild.deferred.len() {
+                    0 => String::new(),
+                    n if rebuild.full => format!(" (every page changed: {n} to render again as they are asked for)"),
+                    n => format!(" ({n} more to render as they are asked for)"),
+                };
                 writeln!(
                     out,
-                    "{files} changed: {} page{} re-rendered{removed} in {} ms",
+                    "{files} changed: {} page{} re-rendered{removed} in {} ms{later}",
                     rebuild.pages,
                     if rebuild.pages == 1 { "" } else { "s" },
                     rebuild.millis

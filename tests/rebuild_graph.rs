@@ -1,6 +1,7 @@
 //! The rebuild graph of `verdict serve`: which pages a change re-renders.
-//! Each test opens a site in memory, changes one thing, and checks the exact
-//! set of pages that were re-rendered, and that they equal a full build.
+//! Each test opens a site in memory, renders every page (as the background
+//! does), changes one thing, and checks the exact set of pages that were
+//! re-rendered, and that the pages then equal a full build.
 
 mod common;
 
@@ -31,9 +32,15 @@ fn a_site() -> TestSite {
 }
 
 fn open(site: &TestSite) -> Preview {
-    let (preview, outcome) = Preview::open(&site.root, false, BASE).expect("opens");
+    let (mut preview, outcome) = Preview::open(&site.root, false, BASE).expect("opens");
     assert!(matches!(outcome, Outcome::Rebuilt(_)), "{outcome:?}");
+    assert!(preview.render_all_queued() > 0);
     preview
+}
+
+/// The cached bytes at `path`, as text.
+fn cached(preview: &Preview, path: &str) -> String {
+    String::from_utf8(preview.cache().get(path).unwrap_or_else(|| panic!("{path} not cached")).bytes.to_vec()).unwrap()
 }
 
 fn change(site: &TestSite, preview: &mut Preview, path: &str, text: Option<&str>) -> Rebuild {
@@ -47,12 +54,12 @@ fn change(site: &TestSite, preview: &mut Preview, path: &str, text: Option<&str>
     }
 }
 
-/// How many outputs a full render renders: the pages, and each claim's share
-/// card and oEmbed response, which are rendered like pages.
+/// How many outputs rendered like pages the cache holds: the pages, and each
+/// claim's oEmbed response and (once asked for: the background does not draw
+/// them) share card.
 fn rendered_like_pages(preview: &Preview) -> usize {
-    let outputs = preview.outputs();
-    let outputs = outputs.read().unwrap();
-    outputs.keys().filter(|k| k.ends_with(".html") || k.ends_with("/card.png") || k.ends_with("/oembed.json")).count()
+    let paths = preview.cache().paths();
+    paths.iter().filter(|k| k.ends_with(".html") || k.ends_with("/card.png") || k.ends_with("/oembed.json")).count()
 }
 
 /// HTML pages among the written outputs (feeds and indexes are always regenerated).
@@ -60,21 +67,34 @@ fn html(rebuild: &Rebuild) -> BTreeSet<&str> {
     rebuild.written.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect()
 }
 
+/// The pages a change touched: re-rendered now (the cache held them), or
+/// left for later (new pages, which nobody has asked for yet).
+fn touched(rebuild: &Rebuild) -> BTreeSet<&str> {
+    html(rebuild).into_iter().chain(rebuild.deferred.iter().map(String::as_str)).collect()
+}
+
 /// The in-memory outputs equal what `verdict build` writes for the same site
 /// (ignoring the base URL, which serve points at itself).
 fn assert_matches_full_build(site: &TestSite, preview: &mut Preview) {
+    preview.render_all_queued();
     preview.refresh_generated_files();
     let options = verdict::BuildOptions { base_url: Some(BASE.into()), ..site.options() };
     let built = site.build_with(options);
-    let outputs = preview.outputs();
-    let outputs = outputs.read().unwrap();
-    let served: BTreeSet<&String> = outputs.keys().collect();
+    // Share cards are drawn when asked for, as a browser or a crawler would.
+    for card in built.keys().filter(|k| k.ends_with("/card.png")) {
+        assert!(matches!(preview.answer(Some(card)), verdict::serve::Answer::Found { .. }), "{card}");
+    }
+    let cache = preview.cache();
+    let paths = cache.paths();
+    let served: BTreeSet<&String> = paths.iter().collect();
     let written: BTreeSet<&String> = built.keys().filter(|k| !k.starts_with('.')).collect();
     assert_eq!(served, written, "same set of files as a full build");
     for (path, text) in &built {
         if path.ends_with(".html") {
+            let cached = cache.get(path).unwrap();
+            assert!(cached.fresh, "{path} is stale");
             // serve links stylesheets without the ?v= cache-busting hash.
-            let served = String::from_utf8(outputs[path].to_vec()).unwrap();
+            let served = String::from_utf8(cached.bytes.to_vec()).unwrap();
             let expected = text
                 .replace("?v=", "\u{0}")
                 .split('\u{0}')
@@ -173,9 +193,12 @@ fn a_new_claim_and_a_deleted_claim() {
         "topics/index.html",
         "speakers/index.html",
     ] {
-        assert!(html(&rebuild).contains(page), "{page} not rendered: {:?}", rebuild.written);
+        assert!(touched(&rebuild).contains(page), "{page} not rendered: {rebuild:?}");
     }
-    assert!(!html(&rebuild).contains("claims/a1/index.html"), "unrelated claim pages are untouched");
+    // New pages wait to be asked for; the claim's own page is rendered at once (its problems show now).
+    assert!(rebuild.deferred.contains(&"speakers/carol-diaz/index.html".to_string()), "{rebuild:?}");
+    assert!(html(&rebuild).contains("claims/c1/index.html"), "{rebuild:?}");
+    assert!(!touched(&rebuild).contains("claims/a1/index.html"), "unrelated claim pages are untouched");
     assert_matches_full_build(&site, &mut preview);
 
     let rebuild = change(&site, &mut preview, "content/claims/c1.md", None);
@@ -227,7 +250,13 @@ fn a_menu_change_re_renders_every_page() {
         "content/pages/about.md",
         Some("---\ntitle: About the desk\nmenu: 1\n---\nAbout us.\n"),
     );
-    assert_eq!(rebuild.pages, all);
+    // Every page is marked for rendering again, when asked for or in the background.
+    assert!(rebuild.full);
+    // Every page is left for later, share cards included; the background renders all but the cards.
+    let cards = rebuild.deferred.iter().filter(|p| p.ends_with("/card.png")).count();
+    assert_eq!(cards, 3);
+    assert_eq!(rebuild.deferred.len(), all + cards);
+    assert_eq!(preview.render_all_queued(), all);
     assert_matches_full_build(&site, &mut preview);
 }
 
@@ -275,7 +304,7 @@ fn inserting_a_claim_shifts_the_pages_after_it_only() {
 fn a_broken_file_keeps_the_last_good_site_and_reports_the_problem() {
     let site = a_site();
     let mut preview = open(&site);
-    let before = preview.outputs().read().unwrap().get("claims/a1/index.html").cloned().unwrap();
+    let before = cached(&preview, "claims/a1/index.html");
     site.write("content/claims/a1.md", "---\nclaim: \"x\"\nverdict: flase\n---\n");
     match preview.apply(&[PathBuf::from("content/claims/a1.md")]) {
         Outcome::Failed(problems) => {
@@ -283,7 +312,7 @@ fn a_broken_file_keeps_the_last_good_site_and_reports_the_problem() {
         }
         other => panic!("expected a failure, got {other:?}"),
     }
-    assert_eq!(preview.outputs().read().unwrap().get("claims/a1/index.html").cloned().unwrap(), before);
+    assert_eq!(cached(&preview, "claims/a1/index.html"), before);
     // Fixing it brings the site back.
     let rebuild = change(
         &site,
@@ -323,10 +352,13 @@ fn a_site_yaml_change_re_renders_every_page() {
     let mut preview = open(&site);
     let all = rendered_like_pages(&preview);
     let rebuild = change(&site, &mut preview, "site.yaml", Some(&SITE_YAML.replace("Test Checks", "Renamed Checks")));
-    assert_eq!(rebuild.pages, all);
-    assert!(String::from_utf8(preview.outputs().read().unwrap()["index.html"].to_vec())
-        .unwrap()
-        .contains("Renamed Checks"));
+    assert!(rebuild.full);
+    // Every page is left for later, share cards included; the background renders all but the cards.
+    let cards = rebuild.deferred.iter().filter(|p| p.ends_with("/card.png")).count();
+    assert_eq!(cards, 3);
+    assert_eq!(rebuild.deferred.len(), all + cards);
+    assert_eq!(preview.render_all_queued(), all);
+    assert!(cached(&preview, "index.html").contains("Renamed Checks"));
     assert_matches_full_build(&site, &mut preview);
 }
 
@@ -336,8 +368,9 @@ fn a_template_override_re_renders_and_is_used() {
     let mut preview = open(&site);
     let page = "<!DOCTYPE html><html lang=\"en\"><head><title>{{ page.title }}</title></head><body><p>Custom: {{ page.title }}</p>{{ page_body | safe }}</body></html>";
     let rebuild = change(&site, &mut preview, "templates/page.html", Some(page));
-    assert!(rebuild.pages > 0);
-    let about = String::from_utf8(preview.outputs().read().unwrap()["about/index.html"].to_vec()).unwrap();
+    assert!(rebuild.full);
+    preview.render_all_queued();
+    let about = cached(&preview, "about/index.html");
     assert!(about.contains("<p>Custom: About</p>"), "{about}");
     assert_matches_full_build(&site, &mut preview);
 }
@@ -356,9 +389,12 @@ fn serve_follows_an_edit_to_a_translation() {
     let mut preview = open(&site);
     let rebuild =
         change(&site, &mut preview, "content/claims/a1.uk.md", Some("---\nclaim: \"Нова заява Енн.\"\n---\nАналіз.\n"));
-    let pages = html(&rebuild);
+    let pages = touched(&rebuild);
     assert!(pages.contains("uk/claims/a1/index.html"), "{pages:?}");
+    assert!(!rebuild.full, "one language's pages, not every page");
     assert!(!pages.contains("claims/a1/index.html"), "the English page did not change: {pages:?}");
+    assert!(pages.iter().all(|p| p.starts_with("uk/")), "only Ukrainian pages: {pages:?}");
+    assert!(cached(&preview, "uk/claims/a1/index.html").contains("Нова заява Енн."));
     assert_matches_full_build(&site, &mut preview);
 }
 
@@ -367,16 +403,17 @@ fn serve_follows_a_new_translation_and_an_edited_original() {
     let site = a_bilingual_site();
     let mut preview = open(&site);
     let rebuild = change(&site, &mut preview, "content/claims/b1.uk.md", Some("---\nclaim: \"Заява Боба.\"\n---\n"));
-    assert!(html(&rebuild).contains("uk/claims/b1/index.html"));
-    // The English page now links its Ukrainian version.
-    assert!(html(&rebuild).contains("claims/b1/index.html"));
+    // A page added in one language: every language's pages link other versions.
+    assert!(touched(&rebuild).contains("uk/claims/b1/index.html"));
+    assert!(touched(&rebuild).contains("claims/b1/index.html"));
+    preview.render_all_queued();
     let rebuild = change(
         &site,
         &mut preview,
         "content/claims/a1.md",
         Some(&claim_file("ann", "false", "2025-01-03", "S1", "Budget", "Body one.")),
     );
-    assert!(html(&rebuild).contains("uk/claims/a1/index.html"), "the verdict shows in Ukrainian too");
+    assert!(touched(&rebuild).contains("uk/claims/a1/index.html"), "the verdict shows in Ukrainian too");
     assert_matches_full_build(&site, &mut preview);
 }
 
@@ -385,9 +422,10 @@ fn serve_follows_the_site_words() {
     let site = a_bilingual_site();
     let mut preview = open(&site);
     let rebuild = change(&site, &mut preview, "i18n/uk.yaml", Some("claim_kicker: \"Перевірено\"\n"));
-    assert!(html(&rebuild).contains("uk/claims/a1/index.html"));
-    let outputs = preview.outputs();
-    let page = String::from_utf8(outputs.read().unwrap()["uk/claims/a1/index.html"].to_vec()).unwrap();
-    assert!(page.contains("Перевірено"), "the site's word is used");
+    assert!(rebuild.full, "the words change every page");
+    let verdict::serve::Answer::Found { bytes, .. } = preview.answer(Some("uk/claims/a1/index.html")) else {
+        panic!("uk/claims/a1/index.html is served")
+    };
+    assert!(String::from_utf8(bytes.to_vec()).unwrap().contains("Перевірено"), "the site's word is used");
     assert_matches_full_build(&site, &mut preview);
 }

@@ -1,6 +1,7 @@
 //! `verdict serve` over real HTTP: status codes, content types, HEAD, path
 //! traversal (plain, encoded, double-encoded), live-reload injection, a taken
-//! port, and a clean stop on Ctrl-C (SIGINT).
+//! port, a clean stop on Ctrl-C (SIGINT), live-reload clients that vanish,
+//! and a static file that links outside the site.
 
 mod common;
 
@@ -16,6 +17,7 @@ struct Server {
     child: Child,
     port: u16,
     stdout: BufReader<std::process::ChildStdout>,
+    stderr: std::process::ChildStderr,
 }
 
 impl Server {
@@ -31,10 +33,49 @@ impl Server {
             .spawn()
             .expect("verdict serve starts");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let stderr = child.stderr.take().unwrap();
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         assert!(line.starts_with(&format!("serving http://127.0.0.1:{port}/")), "first line: {line:?}");
-        Server { child, port, stdout }
+        Server { child, port, stdout, stderr }
+    }
+
+    /// Opens a live-reload connection and returns it once the server has
+    /// answered with the event stream's headers.
+    fn live_reload(&self) -> TcpStream {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(stream, "GET /__verdict/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(stream.read(&mut byte).unwrap(), 1, "the stream ended in its headers");
+            head.push(byte[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&head));
+        stream
+    }
+
+    /// `/__verdict/status`, parsed.
+    fn status(&self) -> serde_json::Value {
+        let (status, _, body) = self.get("/__verdict/status");
+        assert_eq!(status, 200);
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Waits until the server counts `n` open live-reload connections. The
+    /// deadline is far beyond what it takes: it only stops a test that would
+    /// otherwise hang.
+    fn wait_for_clients(&self, n: u64) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let status = self.status();
+            if status["live_reload_clients"] == n {
+                return;
+            }
+            assert!(Instant::now() < deadline, "never {n} live-reload clients: {status}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A raw HTTP/1.1 request; returns (status, headers, body).
@@ -62,6 +103,7 @@ impl Server {
             if let Some(status) = self.child.try_wait().unwrap() {
                 let mut rest = String::new();
                 self.stdout.read_to_string(&mut rest).unwrap();
+                self.stderr.read_to_string(&mut rest).unwrap();
                 return (status, rest);
             }
             assert!(Instant::now() < deadline, "serve did not stop within 10 s of Ctrl-C");
@@ -186,4 +228,48 @@ fn ctrl_c_stops_cleanly() {
     let (status, rest) = server.interrupt();
     assert!(status.success(), "exit status {status:?}");
     assert!(rest.contains("stopped"), "{rest}");
+}
+
+#[test]
+fn live_reload_clients_that_vanish_mid_stream_are_let_go() {
+    let site = a_site();
+    let server = Server::start(&site, &[]);
+    let tabs: Vec<TcpStream> = (0..64).map(|_| server.live_reload()).collect();
+    server.wait_for_clients(64);
+    // Closed without a word, as a tab that is killed or a laptop that sleeps.
+    drop(tabs);
+    server.wait_for_clients(0);
+    // The server still answers, and a new tab is counted.
+    let _tab = server.live_reload();
+    server.wait_for_clients(1);
+    assert_eq!(server.get("/claims/one/").0, 200);
+}
+
+#[test]
+fn a_static_file_linked_outside_the_site_is_reported_in_the_terminal_and_the_browser() {
+    let site = a_site();
+    let outside = site.dir.path().join("outside.txt");
+    std::fs::write(&outside, "SECRET\n").unwrap();
+    std::os::unix::fs::symlink(&outside, site.path("static/leak.txt")).unwrap();
+    let mut server = Server::start(&site, &[]);
+    // A tab opened now gets the problem at once, for its overlay.
+    let mut tab = server.live_reload();
+    let mut event = Vec::new();
+    let mut byte = [0u8; 1];
+    while !event.ends_with(b"\n\n") {
+        assert_eq!(tab.read(&mut byte).unwrap(), 1, "the stream ended");
+        event.push(byte[0]);
+    }
+    let event = String::from_utf8_lossy(&event);
+    assert!(event.contains("\"kind\":\"error\""), "{event}");
+    assert!(event.contains("static/leak.txt") && event.contains("leads outside the site root"), "{event}");
+    assert!(!event.contains("SECRET"), "{event}");
+    let (status, _, body) = server.get("/leak.txt");
+    assert_ne!(status, 200);
+    assert!(!body.contains("SECRET"));
+    drop(tab);
+    let (_, output) = server.interrupt();
+    assert!(output.contains("--> static/leak.txt") || output.contains("static/leak.txt"), "{output}");
+    assert!(output.contains("leads outside the site root"), "{output}");
+    assert!(!output.contains("SECRET"), "{output}");
 }

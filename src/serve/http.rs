@@ -1,14 +1,17 @@
 //! The preview's HTTP server (axum): the in-memory site, live reload over
 //! server-sent events, and nothing else.
 //!
-//! Pages come from the map of outputs, never from disk, so no request path can
-//! reach a file outside the site: a path is percent-decoded exactly once
-//! (a double-encoded `%252e%252e` stays a literal, unknown name) and looked up.
-//! HTML responses get the live-reload script injected before `</body>`; the
-//! `build` output never contains it.
+//! Files come from the cache, or from the site thread when the cache does
+//! not hold them fresh, never from disk, so no request path can reach a file
+//! outside the site: a path is percent-decoded exactly once (a double-encoded
+//! `%252e%252e` stays a literal, unknown name) and looked up. HTML responses
+//! get the live-reload script injected before `</body>`; the `build` output
+//! never contains it. `/__verdict/status` reports the cache, the pages still
+//! to render and the open live-reload connections, as JSON.
 
 use std::convert::Infallible;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -19,11 +22,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
-use super::state::Outputs;
+use super::cache::Cache;
+use super::pages::Answer;
+use super::worker::Work;
 
 /// The reserved URL prefix of the preview's own endpoints.
 pub const PREFIX: &str = "/__verdict/";
@@ -70,29 +75,62 @@ impl Hub {
         // No receiver (no open tab) is fine.
         let _ = self.sender.send(event);
     }
+
+    /// How many live-reload connections are open: each holds one receiver,
+    /// dropped when its connection ends.
+    pub fn clients(&self) -> usize {
+        self.sender.receiver_count()
+    }
 }
 
+/// What the server's handlers share.
 #[derive(Clone)]
-struct AppState {
-    outputs: Outputs,
-    hub: Hub,
-    shutdown: broadcast::Sender<()>,
+pub struct Shared {
+    pub cache: Arc<Cache>,
+    pub hub: Hub,
+    /// The site thread, for what the cache cannot answer.
+    pub work: mpsc::Sender<Work>,
+    /// Pages still to render in the background.
+    pub queue_length: Arc<AtomicUsize>,
+    /// Ends the live-reload streams at Ctrl-C.
+    pub shutdown: broadcast::Sender<()>,
 }
 
 /// The router of the preview server.
-pub fn router(outputs: Outputs, hub: Hub, shutdown: broadcast::Sender<()>) -> Router {
+pub fn router(shared: Shared) -> Router {
     Router::new()
         .route("/__verdict/live.js", get(live_js))
         .route("/__verdict/events", get(events))
+        .route("/__verdict/status", get(status))
         .fallback(serve_site)
-        .with_state(AppState { outputs, hub, shutdown })
+        .with_state(shared)
+}
+
+/// What `/__verdict/status` reports.
+#[derive(Serialize)]
+struct Status {
+    live_reload_clients: usize,
+    pages_queued: usize,
+    cache: super::cache::CacheStats,
+}
+
+async fn status(State(state): State<Shared>) -> impl IntoResponse {
+    let status = Status {
+        live_reload_clients: state.hub.clients(),
+        pages_queued: state.queue_length.load(Ordering::Relaxed),
+        cache: state.cache.stats(),
+    };
+    (
+        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+        serde_json::to_string(&status).unwrap_or_default(),
+    )
 }
 
 async fn live_js() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], LIVE_JS)
 }
 
-async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(State(state): State<Shared>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let initial = state.hub.current_error.read().ok().and_then(|e| e.clone());
     let updates = BroadcastStream::new(state.hub.sender.subscribe()).filter_map(Result::ok).map(Some);
     // Streams end at shutdown (a `None`), so Ctrl-C is not held up by open tabs.
@@ -160,36 +198,45 @@ fn inject(html: &[u8], status: StatusCode) -> Vec<u8> {
     }
 }
 
-async fn serve_site(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+/// Shown, under the overlay that lists the problems, for a page that cannot
+/// be rendered and has no earlier version to show.
+const BROKEN_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>This page cannot be rendered</title></head><body><p>verdict cannot render this page: its problems are listed above and in the terminal. The page appears here once they are fixed.</p></body></html>";
+
+async fn serve_site(State(state): State<Shared>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "method not allowed\n")
             .into_response();
     }
     let head = method == Method::HEAD;
-    let Ok(outputs) = state.outputs.read() else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "the site is being rebuilt\n").into_response();
-    };
     let requested = output_path(uri.path());
-    let found = requested.as_ref().and_then(|path| outputs.get(path).map(|bytes| (path.clone(), Arc::clone(bytes))));
-    if found.is_none() {
-        // A folder asked for without its trailing slash: redirect, as static hosts do.
-        if let Some(path) = requested.filter(|p| !p.ends_with("index.html")) {
-            if outputs.contains_key(&format!("{path}/index.html")) {
-                let location = format!("{}/", uri.path());
-                return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
-            }
+    if let Some(path) = &requested {
+        if let Some(cached) = state.cache.get(path).filter(|c| c.fresh) {
+            return respond(StatusCode::OK, path, &cached.bytes, head);
         }
     }
-    let (status, path, bytes) = match found {
-        Some((path, bytes)) => (StatusCode::OK, path, bytes),
-        None => match outputs.get("404.html") {
-            Some(page) => (StatusCode::NOT_FOUND, "404.html".to_string(), Arc::clone(page)),
-            None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
-        },
+    // Not rendered yet, or out of date: the site thread renders it.
+    let (reply, answer) = oneshot::channel();
+    if state.work.send(Work::Request { path: requested, reply }).is_err() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the preview is stopping\n").into_response();
+    }
+    let Ok(answer) = answer.await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the preview is stopping\n").into_response();
     };
-    drop(outputs);
-    let content_type = content_type(&path);
-    let body: Vec<u8> = if content_type.starts_with("text/html") { inject(&bytes, status) } else { bytes.to_vec() };
+    match answer {
+        Answer::Found { path, bytes } => respond(StatusCode::OK, &path, &bytes, head),
+        Answer::Broken => respond(StatusCode::INTERNAL_SERVER_ERROR, "index.html", BROKEN_PAGE.as_bytes(), head),
+        Answer::Redirect => {
+            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("{}/", uri.path()))]).into_response()
+        }
+        Answer::NotFound(Some(page)) => respond(StatusCode::NOT_FOUND, "404.html", &page, head),
+        Answer::NotFound(None) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}
+
+/// A response with the file's bytes (HTML gets the live-reload script).
+fn respond(status: StatusCode, path: &str, bytes: &[u8], head: bool) -> Response {
+    let content_type = content_type(path);
+    let body: Vec<u8> = if content_type.starts_with("text/html") { inject(bytes, status) } else { bytes.to_vec() };
     let length = body.len();
     let mut response = Response::new(if head { Body::empty() } else { Body::from(body) });
     *response.status_mut() = status;

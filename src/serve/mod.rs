@@ -1,17 +1,23 @@
 //! `verdict serve`: a live preview that keeps up with the author.
 //!
-//! [`state::Preview`] keeps the whole site in memory and re-renders only what
-//! a change touches ([`crate::render::graph`]); [`http`] serves it with live reload over
-//! server-sent events; a debounced file watcher (notify) feeds changes to a
-//! rebuild thread. The library reports what happens through a callback; the
-//! binary prints it.
+//! [`state::Preview`] keeps the site's model in memory; the server starts as
+//! soon as the model is built, and pages are rendered when a browser asks for
+//! them ([`pages`]), the rest in the background behind that, into a bounded
+//! [`cache`]. A change re-renders only what it touches
+//! ([`crate::render::graph`]). [`http`] serves the cache with live reload over
+//! server-sent events; a debounced file watcher (notify) feeds changes to the
+//! site thread ([`worker`]), which owns the preview. The library reports what
+//! happens through a callback; the binary prints it.
 
+pub mod cache;
 pub mod http;
+pub mod pages;
+mod patch;
 pub mod state;
+pub mod worker;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use notify::event::ModifyKind;
@@ -21,7 +27,9 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 use crate::diagnostic::Diagnostic;
 use crate::BuildError;
 use http::{Hub, LiveEvent};
+pub use pages::Answer;
 pub use state::{Outcome, Preview, Rebuild};
+use worker::Work;
 
 /// What `verdict serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -42,9 +50,16 @@ pub enum ServeMessage {
         wanted: u16,
         using: u16,
     },
-    /// Serving at `url`; the first build took `millis` (or failed: see `Problems`).
+    /// Serving at `url`: the site of `pages` pages was loaded and modelled in
+    /// `millis` (`pages` is 0 when it has problems: see `Problems`). Pages are
+    /// rendered as they are asked for.
     Listening {
         url: String,
+        pages: usize,
+        millis: u128,
+    },
+    /// The pages nobody had asked for were rendered in the background.
+    Rendered {
         pages: usize,
         millis: u128,
     },
@@ -61,10 +76,6 @@ const WATCHED_FOLDERS: [&str; 5] = ["content", "templates", "themes", "static", 
 /// How long the watcher waits for a burst of file events to settle (an
 /// editor's write-to-temp-then-rename is one burst).
 const DEBOUNCE: Duration = Duration::from_millis(10);
-
-/// How long the site must stay unchanged before the generated files (feed,
-/// sitemap, search index, open data) are refreshed.
-const REFRESH_AFTER_IDLE: Duration = Duration::from_millis(300);
 
 /// Binds the listening socket, moving to the next free port if the default is taken.
 fn bind(options: &ServeOptions, report: &dyn Fn(ServeMessage)) -> Result<TcpListener, BuildError> {
@@ -110,8 +121,9 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     let host = if host.contains(':') { format!("[{host}]") } else { host };
     let url = format!("http://{host}:{port}/");
 
-    // Watch before the first build: a save made while it runs is queued, not lost.
-    let (changes, changed) = mpsc::channel::<Vec<PathBuf>>();
+    // Watch before the site is loaded: a save made meanwhile is queued, not lost.
+    let (work, work_queue) = worker::channel();
+    let changes = work.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let paths: Vec<PathBuf> = match result {
             // Reading a file is an event too (inotify's open/access): only
@@ -125,7 +137,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
             Err(_) => return,
         };
         if !paths.is_empty() {
-            let _ = changes.send(paths);
+            let _ = changes.send(Work::Changed(paths));
         }
     })
     .map_err(|e| BuildError::Usage(format!("cannot watch {}: {e}", root.display())))?;
@@ -140,12 +152,16 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
         }
     }
 
-    let (mut preview, first) = Preview::open(&root, options.drafts, &url)?;
+    // Load and model the site; pages are rendered when asked for.
+    let started = std::time::Instant::now();
+    let (preview, first) = Preview::open(&root, options.drafts, &url)?;
     let hub = Hub::default();
     match first {
-        Outcome::Rebuilt(rebuild) => {
-            report(ServeMessage::Listening { url: url.clone(), pages: rebuild.pages, millis: rebuild.millis })
-        }
+        Outcome::Rebuilt(rebuild) => report(ServeMessage::Listening {
+            url: url.clone(),
+            pages: rebuild.deferred.len(),
+            millis: started.elapsed().as_millis(),
+        }),
         Outcome::Failed(problems) => {
             report(ServeMessage::Listening { url: url.clone(), pages: 0, millis: 0 });
             hub.send(LiveEvent::Error { text: problems_text(&problems) });
@@ -153,62 +169,17 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
         }
         Outcome::Unchanged => {}
     }
-    let outputs = preview.outputs();
+    let cache = preview.cache();
+    let queue_length = preview.queue_length();
 
-    let report = std::sync::Arc::new(report);
-    let rebuild_hub = hub.clone();
-    let rebuild_report = std::sync::Arc::clone(&report);
-    let rebuild_root = root.clone();
+    let report: std::sync::Arc<dyn Fn(ServeMessage) + Send + Sync> = std::sync::Arc::new(report);
+    let site_hub = hub.clone();
+    let site_report = std::sync::Arc::clone(&report);
     std::thread::spawn(move || {
-        let mut generated_stale = false;
-        loop {
-            // The feed, sitemap, search index and open data are refreshed when the
-            // author pauses, so that they never delay the next save's preview.
-            let mut paths = if generated_stale {
-                match changed.recv_timeout(REFRESH_AFTER_IDLE) {
-                    Ok(paths) => paths,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        preview.refresh_generated_files();
-                        generated_stale = false;
-                        continue;
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                }
-            } else {
-                match changed.recv() {
-                    Ok(paths) => paths,
-                    Err(_) => break,
-                }
-            };
-            // Take every change that arrived meanwhile: one rebuild for all of them.
-            while let Ok(more) = changed.try_recv() {
-                paths.extend(more);
-            }
-            // A watched folder created after start (say static/) is watched from now on.
-            for folder in WATCHED_FOLDERS {
-                let path = rebuild_root.join(folder);
-                if paths.contains(&path) && path.is_dir() {
-                    let _ = debouncer.watch(&path, RecursiveMode::Recursive);
-                }
-            }
-            match preview.apply(&paths) {
-                Outcome::Rebuilt(rebuild) => {
-                    if rebuild.css_only {
-                        rebuild_hub.send(LiveEvent::Css);
-                    } else {
-                        let paths: Vec<String> = rebuild.written.iter().chain(&rebuild.removed).cloned().collect();
-                        rebuild_hub.send(LiveEvent::Reload { paths, all: false });
-                    }
-                    rebuild_report(ServeMessage::Rebuilt(rebuild));
-                    generated_stale = true;
-                }
-                Outcome::Failed(problems) => {
-                    rebuild_hub.send(LiveEvent::Error { text: problems_text(&problems) });
-                    rebuild_report(ServeMessage::Problems(problems));
-                }
-                Outcome::Unchanged => {}
-            }
-        }
+        let watch = |path: &std::path::Path| {
+            let _ = debouncer.watch(path, RecursiveMode::Recursive);
+        };
+        worker::run(preview, work_queue, site_hub, site_report, watch, &WATCHED_FOLDERS);
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -220,7 +191,7 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let (shutdown, _) = tokio::sync::broadcast::channel::<()>(1);
-        let app = http::router(outputs, hub, shutdown.clone());
+        let app = http::router(http::Shared { cache, hub, work, queue_length, shutdown: shutdown.clone() });
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = tokio::signal::ctrl_c().await;
@@ -232,9 +203,32 @@ pub fn run(options: ServeOptions, report: impl Fn(ServeMessage) + Send + Sync + 
     served.map_err(|e| BuildError::Usage(format!("the server stopped: {e}")))
 }
 
+/// At most this many problems are sent to the overlay (a template error can
+/// make every page of a large site fail; the terminal has them all).
+const OVERLAY_PROBLEMS: usize = 20;
+
 /// Problems as the terminal shows them, for the browser overlay.
 pub fn problems_text(problems: &[Diagnostic]) -> String {
-    let mut text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
+    let shown = &problems[..problems.len().min(OVERLAY_PROBLEMS)];
+    let mut text = shown.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n");
+    if problems.len() > shown.len() {
+        text.push_str(&format!("\n\nand {} more: see the terminal", problems.len() - shown.len()));
+    }
     text.push_str(&format!("\n\n{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" }));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overlay_shows_the_first_problems_and_counts_the_rest() {
+        let problems: Vec<Diagnostic> =
+            (0..25).map(|i| Diagnostic::file_error(format!("content/claims/c{i:02}.md"), "cannot render")).collect();
+        let text = problems_text(&problems);
+        assert!(text.contains("c19.md") && !text.contains("c20.md"), "{text}");
+        assert!(text.ends_with("and 5 more: see the terminal\n\n25 problems found"), "{text}");
+        assert_eq!(problems_text(&problems[..1]).matches("problem").count(), 1);
+    }
 }

@@ -1,35 +1,33 @@
 //! The site kept in memory while serving, and how it follows changes.
 //!
-//! [`Preview`] holds every parsed file, the model, the theme and the rendered
-//! outputs. A change re-parses only the files that changed, rebuilds the model
-//! (linear, milliseconds), asks [`super::graph`] which pages the change
-//! touches, and renders just those. A change that leaves the site broken keeps
-//! the last good outputs in place and reports the problems instead.
+//! [`Preview`] holds every parsed file, the model, the theme and the cache of
+//! served files. Opening a site loads and models it but renders nothing:
+//! pages are rendered when asked for, and in the background behind that
+//! ([`super::pages`]). A change re-parses only the files that changed, patches
+//! an edited claim into the model (or rebuilds the model, linear and
+//! milliseconds), asks [`crate::render::graph`] which pages the change
+//! touches, and renders the ones the cache holds; the others are rendered
+//! when next asked for. A change that leaves the model broken keeps the last
+//! good site in place and reports the problems instead.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
+use super::cache::{Cache, Kind};
 use crate::diagnostic::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, ContentKind, LoadedSite};
-use crate::model::index::reindex;
-use crate::model::resolve::{Entities, Registry};
+use crate::model::resolve::Registry;
 use crate::model::site::ModelOptions;
-use crate::model::slug::is_valid_file_slug;
 use crate::model::{build_site, Site, WebUrl};
-use crate::render::feeds::FEED_ENTRIES;
 use crate::render::graph::{self, Plan, Snapshot};
 use crate::render::languages::Versions;
-use crate::render::theme::{files_under, load_theme, Theme};
-use crate::render::{all_pages, render_translations, PageId, Renderer};
+use crate::render::theme::{load_theme, Theme};
+use crate::render::{all_pages, PageId, Renderer};
 use crate::{sort_diagnostics, BuildError};
-
-/// Output path → bytes, shared with the HTTP server.
-pub type Outputs = Arc<RwLock<HashMap<String, Arc<Vec<u8>>>>>;
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,13 +38,22 @@ pub struct Rebuild {
     pub written: Vec<String>,
     /// Output paths removed.
     pub removed: Vec<String>,
-    /// HTML pages re-rendered.
+    /// HTML pages re-rendered now.
     pub pages: usize,
+    /// Output paths of pages the change touched that were not rendered now:
+    /// the cache did not hold them (or every page changed), so they are
+    /// rendered when asked for, or in the background.
+    pub deferred: Vec<String>,
+    /// Every page changed (settings, templates, the menu).
+    pub full: bool,
     /// Only stylesheets changed: browsers can swap them without a reload.
     pub css_only: bool,
     /// The change was patched into the site in memory (the fast path), rather
     /// than the model being rebuilt from every file.
     pub patched: bool,
+    /// Pages that cannot be rendered (a bad link in a body, a template error),
+    /// after this rebuild. Their last good version, if any, is still served.
+    pub problems: Vec<Diagnostic>,
     pub millis: u128,
 }
 
@@ -54,7 +61,7 @@ pub struct Rebuild {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Rebuilt(Rebuild),
-    /// The site has problems; the previous outputs are still served.
+    /// The site has problems; the last good site is still served.
     Failed(Vec<Diagnostic>),
     /// Nothing the site is made of changed.
     Unchanged,
@@ -73,38 +80,112 @@ enum Input {
     Ignored,
 }
 
+/// A site, the theme it is rendered with, and which pages exist in which
+/// of its languages.
+pub(super) struct Built {
+    pub(super) site: Site,
+    pub(super) theme: Arc<Theme>,
+    pub(super) versions: Versions,
+}
+
+/// One renderer per language of a site, the default language first.
+pub(super) type Renderers<'a> = Vec<Renderer<'a>>;
+
+self_cell::self_cell!(
+    /// A site with its renderers (one per language), which build each card
+    /// and list entry once and keep it for every page rendered from this
+    /// site, whether now, on request or in the background.
+    pub(super) struct Generation {
+        owner: Built,
+        #[covariant]
+        dependent: Renderers,
+    }
+);
+
+impl Generation {
+    pub(super) fn of(site: Site, theme: Arc<Theme>) -> Generation {
+        let versions = Versions::of(&site);
+        Generation::new(Built { site, theme, versions }, |built| {
+            let cache = Arc::new(crate::render::card::cache::CardCache::in_site(&built.site.root));
+            built
+                .site
+                .languages()
+                .map(|language| {
+                    Renderer::with_asset_versions(language, &built.theme, false)
+                        .with_versions(&built.versions)
+                        .with_card_cache(Arc::clone(&cache))
+                })
+                .collect()
+        })
+    }
+
+    pub(super) fn site(&self) -> &Site {
+        &self.borrow_owner().site
+    }
+
+    /// The renderer of language `n` of [`Site::languages`] (0: the default language).
+    pub(super) fn renderer(&self, n: usize) -> &Renderer<'_> {
+        &self.borrow_dependent()[n]
+    }
+}
+
 /// The site in memory.
 pub struct Preview {
-    root: PathBuf,
-    drafts: bool,
+    pub(super) root: PathBuf,
+    pub(super) drafts: bool,
     base_url: WebUrl,
-    loaded: Option<LoadedSite>,
+    pub(super) loaded: Option<LoadedSite>,
     /// Load problems by file, kept until that file changes again.
-    load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
-    theme: Option<Theme>,
-    /// The last site built without problems, and what its pages showed.
-    site: Option<Site>,
-    snapshot: Snapshot,
-    /// The other languages' snapshots (code, snapshot), and which pages
-    /// exist in which language ([`Versions::fingerprint`]).
-    language_snapshots: Vec<(String, Snapshot)>,
-    versions: u64,
-    /// Lookups of `site`'s speakers, sources and topics, to patch claims in.
-    registry: Option<Registry>,
-    /// Whether the last change left the site without problems (only then can
-    /// the next claim edit be patched into `site`).
-    clean: bool,
+    pub(super) load_problems: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    pub(super) theme: Option<Arc<Theme>>,
+    /// The last site built without problems, and its renderer.
+    pub(super) generation: Option<Generation>,
+    pub(super) snapshot: Snapshot,
+    /// The other languages' snapshots (code, snapshot) and which pages exist
+    /// in which language ([`Versions::fingerprint`]), as the current site has them.
+    pub(super) language_snapshots: Vec<(String, Snapshot)>,
+    pub(super) versions: u64,
+    /// Lookups of the site's speakers, sources and topics, to patch claims in.
+    pub(super) registry: Option<Registry>,
+    /// `snapshot` and `registry` are still to be taken from the current site.
+    lookups_pending: bool,
+    /// Whether the last change left the model without problems (only then can
+    /// the next claim edit be patched into the site).
+    pub(super) clean: bool,
     /// The feed, sitemap, search index and open data lag behind the pages.
-    generated_files_stale: bool,
+    pub(super) generated_files_stale: bool,
     /// The paths of those generated files (the search index's shards come and go).
-    generated_paths: HashSet<String>,
-    outputs: Outputs,
+    pub(super) generated_paths: HashSet<String>,
+    pub(super) cache: Arc<Cache>,
+    /// Output path → page of the current site, built when first needed.
+    /// Output path → (language index, page) of the current site, made on first use.
+    pub(super) page_index: Option<HashMap<String, (usize, PageId)>>,
+    /// Output paths of pages to render in the background, in order, and the same as a set.
+    pub(super) queue: VecDeque<String>,
+    pub(super) queued: HashSet<String>,
+    /// How many pages wait in `queue`, for `/__verdict/status`.
+    pub(super) queue_length: Arc<AtomicUsize>,
+    /// Pages that could not be rendered, by output path.
+    pub(super) render_problems: BTreeMap<String, Vec<Diagnostic>>,
+    pub(super) render_problems_changed: bool,
 }
 
 impl Preview {
-    /// Loads and renders the whole site. Content problems are not fatal here
-    /// (the server starts and shows them); a missing `site.yaml` is.
+    /// Loads the site and builds its model; renders nothing (see
+    /// [`Preview::answer`] and [`Preview::render_queued`]). Content problems
+    /// are not fatal here (the server starts and shows them); a missing
+    /// `site.yaml` is.
     pub fn open(root: &Path, drafts: bool, base_url: &str) -> Result<(Preview, Outcome), BuildError> {
+        Self::open_with_cache(root, drafts, base_url, Cache::default())
+    }
+
+    /// [`Preview::open`] with a cache of a given budget.
+    pub fn open_with_cache(
+        root: &Path,
+        drafts: bool,
+        base_url: &str,
+        cache: Cache,
+    ) -> Result<(Preview, Outcome), BuildError> {
         if !root.join("site.yaml").is_file() {
             return Err(BuildError::Usage(format!(
                 "no site.yaml in {}: run verdict in a site folder or pass --root DIR",
@@ -119,25 +200,61 @@ impl Preview {
             loaded: None,
             load_problems: BTreeMap::new(),
             theme: None,
-            site: None,
+            generation: None,
             snapshot: Snapshot::default(),
             language_snapshots: Vec::new(),
             versions: 0,
             registry: None,
+            lookups_pending: false,
             clean: false,
-            generated_files_stale: false,
+            generated_files_stale: true,
             generated_paths: HashSet::new(),
-            outputs: Arc::default(),
+            cache: Arc::new(cache),
+            page_index: None,
+            queue: VecDeque::new(),
+            queued: HashSet::new(),
+            queue_length: Arc::default(),
+            render_problems: BTreeMap::new(),
+            render_problems_changed: false,
         };
         let started = Instant::now();
         preview.reload_everything();
-        let outcome = preview.render_all(Vec::new(), started);
+        let outcome = match preview.model() {
+            Ok(site) => {
+                // Nothing was served before: nothing to remove, and the snapshot
+                // and lookups that edits need are taken when the first change
+                // comes, so that the first page does not wait for them.
+                let plan = Plan { render: all_pages(&site), remove: Vec::new(), full: true };
+                preview.lookups_pending = true;
+                preview.finish(site, plan, Vec::new(), started)
+            }
+            Err(problems) => Outcome::Failed(problems),
+        };
         Ok((preview, outcome))
     }
 
-    /// The outputs, for the HTTP server.
-    pub fn outputs(&self) -> Outputs {
-        Arc::clone(&self.outputs)
+    /// The cache the HTTP server answers from.
+    pub fn cache(&self) -> Arc<Cache> {
+        Arc::clone(&self.cache)
+    }
+
+    /// How many pages wait to be rendered in the background (shared, live).
+    pub fn queue_length(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.queue_length)
+    }
+
+    /// Takes the snapshot and the lookups of the current site, if opening left them for later.
+    fn take_lookups(&mut self) {
+        if !std::mem::take(&mut self.lookups_pending) {
+            return;
+        }
+        if let Some(generation) = &self.generation {
+            let site = generation.site();
+            self.snapshot = Snapshot::of(site);
+            self.language_snapshots = language_snapshots(site);
+            self.versions = generation.borrow_owner().versions.fingerprint();
+            self.registry = Some(Registry::lookup_only(&site.speakers, &site.sources, &site.topics));
+        }
     }
 
     fn reload_everything(&mut self) {
@@ -148,14 +265,15 @@ impl Preview {
         }
         self.loaded = result.site;
         self.reload_theme();
+        self.rescan_static();
     }
 
     fn reload_theme(&mut self) {
-        let name = self.loaded.as_ref().and_then(|l| l.config.theme.clone()).unwrap_or_else(|| "default".into());
+        let name = self.theme_name();
         let theme_key = display_path(&self.root, Path::new("themes"));
         self.load_problems.remove(&theme_key);
         match load_theme(&self.root, &name) {
-            Ok(theme) => self.theme = Some(theme),
+            Ok(theme) => self.theme = Some(Arc::new(theme)),
             Err(problems) => {
                 // Keyed under one name so a fixed theme clears them.
                 self.load_problems.insert(theme_key, problems);
@@ -163,8 +281,23 @@ impl Preview {
         }
     }
 
+    fn theme_name(&self) -> String {
+        self.loaded.as_ref().and_then(|l| l.config.theme.clone()).unwrap_or_else(|| "default".into())
+    }
+
+    /// Checks `static/` as `build` does: a link that leads outside the site
+    /// root, or an entry that cannot be read, is a problem of the site.
+    fn rescan_static(&mut self) {
+        let key = display_path(&self.root, Path::new("static"));
+        self.load_problems.remove(&key);
+        let problems = load::static_files(&self.root).problems;
+        if !problems.is_empty() {
+            self.load_problems.insert(key, problems);
+        }
+    }
+
     fn classify(&self, relative: &Path) -> Input {
-        let theme = self.site.as_ref().map_or("default", |s| s.config.theme.as_str());
+        let theme = self.generation.as_ref().map_or("default", |g| g.site().config.theme.as_str());
         let first =
             relative.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
         let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
@@ -200,6 +333,7 @@ impl Preview {
     /// Applies changed paths (absolute or relative to the root).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
         let started = Instant::now();
+        self.take_lookups();
         let mut changed: Vec<PathBuf> = paths
             .iter()
             .map(|p| p.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
@@ -233,8 +367,11 @@ impl Preview {
                 content_files.insert(relative.clone());
             }
         }
+        if inputs.iter().any(|(_, i)| matches!(i, Input::Static(_))) {
+            self.rescan_static();
+        }
         let only_assets = inputs.iter().all(|(_, i)| matches!(i, Input::ThemeAssets | Input::Static(_)));
-        if only_assets && self.site.is_some() && self.problems().is_empty() {
+        if only_assets && self.generation.is_some() && self.problems().is_empty() {
             return self.refresh_assets(changed, started);
         }
         if inputs.iter().any(|(_, i)| *i == Input::Templates) {
@@ -250,64 +387,6 @@ impl Preview {
             }
         }
         self.render_incremental(changed, &content_files, started)
-    }
-
-    /// The fast path for the commonest change, edited claims: resolves just
-    /// those files against the speakers, sources and topics the site already
-    /// has, patches them into the site in place, and re-indexes. `None` when
-    /// the change needs the full model (a new speaker, source or topic, a
-    /// problem elsewhere, a slug clash), which the caller then builds.
-    fn patch_claims(&mut self, files: &HashSet<PathBuf>, changed: Vec<PathBuf>, started: Instant) -> Option<Outcome> {
-        if !self.clean || !self.load_problems.is_empty() {
-            return None;
-        }
-        let loaded = self.loaded.as_ref()?;
-        let site = self.site.as_mut()?;
-        let registry = self.registry.as_mut()?;
-        let mut patched = Vec::new();
-        let mut problems = Vec::new();
-        for path in files {
-            let Some(file) = loaded.claims.iter().find(|f| &f.relative_path == path) else {
-                patched.push((path, None));
-                continue;
-            };
-            let clash = site.claims.iter().any(|c| c.slug == file.slug && &c.file != path);
-            if clash || !is_valid_file_slug(&file.slug) {
-                return None;
-            }
-            let Site { scale, speakers, sources, topics, .. } = site;
-            let mut entities = Entities { speakers, sources, topics };
-            let claim = registry.claim(&self.root, scale, file, file.slug.clone(), &mut entities, &mut problems);
-            if registry.needs_new_entity {
-                registry.needs_new_entity = false;
-                return None;
-            }
-            patched.push((path, claim.filter(|c| self.drafts || !c.draft)));
-        }
-        if !problems.is_empty() {
-            sort_diagnostics(&mut problems);
-            self.clean = false;
-            return Some(Outcome::Failed(problems));
-        }
-        for (path, claim) in patched {
-            site.claims.retain(|c| &c.file != path);
-            site.claims.extend(claim);
-        }
-        // An edit that leaves a generated speaker, source or topic unused needs
-        // the full model, which drops it.
-        if !reindex(site) {
-            self.site = None;
-            self.registry = None;
-            return None;
-        }
-        let (plan, snapshot) = graph::plan(&self.snapshot, site, files);
-        let site = self.site.take()?;
-        let mut outcome = self.finish(site, plan, None, changed, started);
-        if let Outcome::Rebuilt(rebuild) = &mut outcome {
-            rebuild.patched = true;
-            self.snapshot = snapshot;
-        }
-        Some(outcome)
     }
 
     fn reparse(&mut self, relative: &Path) {
@@ -372,7 +451,7 @@ impl Preview {
         let snapshot = Snapshot::of(&site);
         let plan =
             Plan { render: all_pages(&site), remove: graph::removed_paths(&self.snapshot, &snapshot), full: true };
-        self.finish_full_model(site, snapshot, plan, None, changed, started)
+        self.finish_full_model(site, snapshot, plan, changed, started)
     }
 
     fn render_incremental(
@@ -389,219 +468,36 @@ impl Preview {
             }
         };
         let (plan, snapshot) = graph::plan(&self.snapshot, &site, content_files);
-        let translated = self.plan_translations(&site, content_files);
-        self.finish_full_model(site, snapshot, plan, translated, changed, started)
+        self.finish_full_model(site, snapshot, plan, changed, started)
     }
 
-    /// Plans the other languages of a site against their snapshots: `None`
-    /// (render them whole) when the languages, or which pages exist where,
-    /// changed.
-    fn plan_translations(&self, site: &Site, content_files: &HashSet<PathBuf>) -> Option<Vec<Plan>> {
-        let same = self.language_snapshots.len() == site.translations.len()
-            && self.language_snapshots.iter().zip(&site.translations).all(|((code, _), l)| *code == l.config.language)
-            && Versions::of(site).fingerprint() == self.versions;
-        if !same || site.translations.is_empty() {
-            return None;
-        }
-        let plans: Vec<Plan> = site
-            .translations
-            .iter()
-            .zip(&self.language_snapshots)
-            .map(|(language, (_, old))| graph::plan(old, language, content_files).0)
-            .collect();
-        (!plans.iter().any(|p| p.full)).then_some(plans)
-    }
-
-    /// Renders a freshly built model and keeps it, with its lookups and snapshot.
-    fn finish_full_model(
+    /// Keeps a freshly built model, with its lookups and snapshot, and renders what the plan says.
+    pub(super) fn finish_full_model(
         &mut self,
         site: Site,
         snapshot: Snapshot,
         plan: Plan,
-        translated: Option<Vec<Plan>>,
         changed: Vec<PathBuf>,
         started: Instant,
     ) -> Outcome {
         let registry = Registry::lookup_only(&site.speakers, &site.sources, &site.topics);
-        let language_snapshots: Vec<(String, Snapshot)> =
-            site.translations.iter().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect();
-        let versions = Versions::of(&site).fingerprint();
-        let outcome = self.finish(site, plan, translated, changed, started);
+        let outcome = self.finish(site, plan, changed, started);
         if matches!(outcome, Outcome::Rebuilt(_)) {
             self.snapshot = snapshot;
-            self.language_snapshots = language_snapshots;
-            self.versions = versions;
             self.registry = Some(registry);
         }
         outcome
     }
 
-    /// Renders the planned pages of `site` (and of its other languages:
-    /// `translated` plans them, `None` renders them whole), swaps them into
-    /// the outputs, and keeps `site`.
-    fn finish(
-        &mut self,
-        site: Site,
-        plan: Plan,
-        translated: Option<Vec<Plan>>,
-        changed: Vec<PathBuf>,
-        started: Instant,
-    ) -> Outcome {
-        let Plan { render: pages, mut remove, full } = plan;
-        let Some(theme) = &self.theme else { return Outcome::Failed(self.problems()) };
-        // Which pages exist in which language changed: every language's pages link other versions.
-        let several = !site.translations.is_empty();
-        let (pages, full) =
-            if several && translated.is_none() && !full { (all_pages(&site), true) } else { (pages, full) };
-        let versions = Versions::of(&site);
-        let renderer = Renderer::with_asset_versions(&site, theme, false).with_versions(&versions);
-        let mut results: Vec<Result<crate::render::Output, Vec<Diagnostic>>> =
-            pages.par_iter().map(|&id| renderer.render_page(id)).collect();
-        let mut translated_pages = 0;
-        match &translated {
-            Some(plans) if !full => {
-                for (language, plan) in site.translations.iter().zip(plans) {
-                    let renderer = Renderer::with_asset_versions(language, theme, false).with_versions(&versions);
-                    results.extend(plan.render.par_iter().map(|&id| renderer.render_page(id)).collect::<Vec<_>>());
-                    remove.extend(plan.remove.iter().map(|path| format!("{}{path}", language.prefix)));
-                    translated_pages += plan.render.len();
-                }
-            }
-            _ if several => match render_translations(&site, theme, &versions, false) {
-                Ok(outputs) => results.extend(outputs.into_iter().map(Ok)),
-                Err(problems) => results.push(Err(problems)),
-            },
-            _ => {}
-        }
-        let mut problems = Vec::new();
-        let mut rendered = Vec::with_capacity(results.len());
-        for result in results {
-            match result {
-                Ok(output) => rendered.push(output),
-                Err(mut p) => problems.append(&mut p),
-            }
-        }
-        if !problems.is_empty() {
-            sort_diagnostics(&mut problems);
-            problems.dedup();
-            self.clean = false;
-            // The site is kept for its lookups; the next change rebuilds in full.
-            self.site = Some(site);
-            self.registry = None;
-            return Outcome::Failed(problems);
-        }
-        // The feed, sitemap and search index show cards, the list of pages and
-        // the latest claims: when only claim pages changed and no card did, the
-        // claims that changed are not in the feed, they are unchanged.
-        let lists_changed = full
-            || !remove.is_empty()
-            || translated_pages > 0
-            || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
-        let feed_changed = pages.iter().any(|id| matches!(id, PageId::Claim(i) if *i < FEED_ENTRIES));
-        // A full render writes them now (the outputs start empty); otherwise
-        // they are refreshed by `refresh_generated_files` once the pages are
-        // swapped in and tabs told: they are not what an open tab shows, and
-        // on a large site the search index alone takes a few hundred milliseconds.
-        let extras = if full { renderer.extra_outputs(&versions) } else { Vec::new() };
-        if full {
-            self.generated_paths = extras.iter().map(|o| o.path.clone()).collect();
-        }
-        self.generated_files_stale |= !full && (lists_changed || feed_changed);
-        let statics = if full { static_outputs(&self.root) } else { Vec::new() };
-        let page_count = rendered.len();
-        let mut written = Vec::with_capacity(rendered.len() + extras.len());
-        {
-            let Ok(mut outputs) = self.outputs.write() else { return Outcome::Failed(Vec::new()) };
-            if full {
-                outputs.clear();
-            }
-            for path in &remove {
-                outputs.remove(path);
-            }
-            for output in rendered.into_iter().chain(extras).chain(statics) {
-                let unchanged = outputs.get(&output.path).is_some_and(|old| **old == output.bytes);
-                if !unchanged {
-                    written.push(output.path.clone());
-                    outputs.insert(output.path, Arc::new(output.bytes));
-                }
-            }
-        }
-        drop(renderer);
-        // Freeing a large site takes longer than rendering a page: let it happen
-        // off the path between the save and the browser.
-        let old = self.site.replace(site);
-        std::thread::spawn(move || drop(old));
-        self.clean = true;
-        written.sort();
-        Outcome::Rebuilt(Rebuild {
-            changed,
-            written,
-            removed: remove,
-            pages: page_count,
-            css_only: false,
-            patched: false,
-            millis: started.elapsed().as_millis(),
-        })
-    }
-
-    /// Brings the feed, sitemap, search index and open data up to date with the
-    /// pages, after a change that left them stale. Returns the paths written.
-    pub fn refresh_generated_files(&mut self) -> Vec<String> {
-        if !std::mem::take(&mut self.generated_files_stale) {
-            return Vec::new();
-        }
-        let (Some(site), Some(theme)) = (&self.site, &self.theme) else { return Vec::new() };
-        let versions = Versions::of(site);
-        let renderer = Renderer::with_asset_versions(site, theme, false).with_versions(&versions);
-        let mut extras = renderer.extra_outputs(&versions);
-        for language in &site.translations {
-            extras.extend(Renderer::with_asset_versions(language, theme, false).language_outputs());
-        }
-        let paths: HashSet<String> = extras.iter().map(|o| o.path.clone()).collect();
-        let mut written = Vec::new();
-        if let Ok(mut outputs) = self.outputs.write() {
-            for gone in self.generated_paths.difference(&paths) {
-                outputs.remove(gone);
-            }
-            for output in extras {
-                if outputs.get(&output.path).is_none_or(|old| **old != output.bytes) {
-                    written.push(output.path.clone());
-                    outputs.insert(output.path, Arc::new(output.bytes));
-                }
-            }
-        }
-        self.generated_paths = paths;
-        written
-    }
-
     /// Theme assets or static files changed: copy them, render nothing.
     fn refresh_assets(&mut self, changed: Vec<PathBuf>, started: Instant) -> Outcome {
-        let mut fresh: Vec<crate::render::Output> = self
-            .theme
-            .as_ref()
-            .map(|t| {
-                t.assets
-                    .iter()
-                    .map(|(name, a)| crate::render::Output { path: name.clone(), bytes: a.bytes.clone() })
-                    .collect()
-            })
-            .unwrap_or_default();
-        fresh.extend(static_outputs(&self.root));
-        let mut written = Vec::new();
+        let mut written = self.put_assets();
         let mut removed = Vec::new();
-        if let Ok(mut outputs) = self.outputs.write() {
-            for output in fresh {
-                if outputs.get(&output.path).is_none_or(|old| **old != output.bytes) {
-                    written.push(output.path.clone());
-                    outputs.insert(output.path, Arc::new(output.bytes));
-                }
-            }
-            // A deleted static file disappears from the preview too.
-            for (relative, input) in changed.iter().map(|p| (p, self.classify(p))) {
-                if let Input::Static(name) = input {
-                    if !self.root.join(relative).is_file() && outputs.remove(&name).is_some() {
-                        removed.push(name);
-                    }
+        // A deleted static file disappears from the preview too.
+        for (relative, input) in changed.iter().map(|p| (p, self.classify(p))) {
+            if let Input::Static(name) = input {
+                if !self.root.join(relative).is_file() && self.cache.remove(&name) {
+                    removed.push(name);
                 }
             }
         }
@@ -611,20 +507,33 @@ impl Preview {
             changed,
             written,
             removed,
-            pages: 0,
             css_only,
-            patched: false,
             millis: started.elapsed().as_millis(),
+            ..Rebuild::default()
         })
+    }
+
+    /// Puts the theme's assets and the site's `static/` files (which win over
+    /// them, as in `build`) in the cache; returns the paths whose bytes changed.
+    pub(super) fn put_assets(&self) -> Vec<String> {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if let Some(theme) = &self.theme {
+            files.extend(theme.assets.iter().map(|(name, asset)| (name.clone(), asset.bytes.clone())));
+        }
+        // Links leading outside the site are refused (and reported by `rescan_static`).
+        for (name, relative) in load::static_files(&self.root).files {
+            if let Ok(bytes) = std::fs::read(self.root.join(relative)) {
+                files.insert(name, bytes);
+            }
+        }
+        files
+            .into_iter()
+            .filter_map(|(name, bytes)| self.cache.put(name.clone(), bytes, Kind::Asset).then_some(name))
+            .collect()
     }
 }
 
-/// The site's `static/` files as outputs (in memory: the preview writes nothing to disk).
-fn static_outputs(root: &Path) -> Vec<crate::render::Output> {
-    files_under(root, Path::new("static"))
-        .into_iter()
-        .filter_map(|(name, relative)| {
-            std::fs::read(root.join(relative)).ok().map(|bytes| crate::render::Output { path: name, bytes })
-        })
-        .collect()
+/// The snapshots of a site's other languages, by code.
+pub(super) fn language_snapshots(site: &Site) -> Vec<(String, Snapshot)> {
+    site.translations.iter().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect()
 }

@@ -96,6 +96,25 @@ test("a new claim file appears, and disappears when deleted", async () => {
   await home.close();
 });
 
+test("a page that cannot be rendered shows its problem; fixing it shows the page", async () => {
+  // Pages are rendered when first asked for: a body problem is found then,
+  // and the tab that asked gets the overlay, not a blank page.
+  const mark = server.output().length;
+  site.write("content/claims/delta.md", claim({ text: "Delta claim about ports.", published: "2025-01-03", body: "See [this](javascript:alert(1))." }));
+  await server.waitForOutput("still serving the last good version", { after: mark });
+  const { page, response } = await openLive(browser, `${server.url}/claims/delta/`);
+  assert.equal(response.status(), 500);
+  const overlay = page.locator("#verdict-error-overlay");
+  await overlay.waitFor({ state: "visible", timeout: WAIT_LIMIT });
+  assert.match(await overlay.innerText(), /content\/claims\/delta\.md:12:/);
+  site.write("content/claims/delta.md", claim({ text: "Delta claim about ports.", published: "2025-01-03", body: "A fixed link." }));
+  await overlay.waitFor({ state: "detached", timeout: WAIT_LIMIT });
+  await waitForText(page, "A fixed link.");
+  site.remove("content/claims/delta.md");
+  await waitForText(page, "Page not found");
+  await page.close();
+});
+
 test("a stylesheet change is swapped in without reloading the page", async () => {
   const { page } = await openLive(browser, `${server.url}/`);
   await page.evaluate(() => (window.__verdictMarker = true));
