@@ -19,8 +19,11 @@
 //! corpus are those of a small one. Only the standard library is used, so the example
 //! compiles in a moment.
 //!
-//! Usage: `cargo run --release --example corpus -- verdict|hugo N DIR` (DIR must be new
-//! or empty, so that no claim of an earlier, larger corpus lingers in it).
+//! Usage: `cargo run --release --example corpus -- verdict|hugo N DIR [--translate CODE]`
+//! (DIR must be new or empty, so that no claim of an earlier, larger corpus lingers in
+//! it). With `--translate CODE` (verdict flavour only), the site also lists `CODE` under
+//! `languages` and every claim, speaker, source and page has a translation
+//! `SLUG.CODE.md` of the same size: a full second language.
 
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -350,16 +353,39 @@ const PAGES: [(&str, &str, &str); 3] = [
     ("corrections-policy", "Corrections policy", "Mistakes are corrected in the open, with a dated note on the page."),
 ];
 
-fn verdict_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out) -> io::Result<()> {
-    let site = format!(
+/// The words of a translation into `code`: the same text, marked, so that the second
+/// language costs what a real one does (same lengths, same Markdown).
+fn translated(code: &str, text: &str) -> String {
+    format!("[{code}] {text}")
+}
+
+fn verdict_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out, translate: Option<&str>) -> io::Result<()> {
+    let mut site = format!(
         "title: \"Bench fact checks\"\nbase_url: \"https://factcheck.example.org/\"\n\
          description: \"A synthetic archive of {n} fact checks, for build benchmarks.\"\n\
          organization:\n  name: \"Bench Fact Desk\"\n  url: \"https://factcheck.example.org/about/\"\n"
     );
+    if let Some(code) = translate {
+        let _ = write!(site, "languages:\n  {code}:\n    title: {}\n", quoted(&translated(code, "Bench fact checks")));
+    }
     out.write("site.yaml", &site)?;
+    // Writes the translation of a content file, when asked for one.
+    let translation = |out: &mut Out, path: &str, front: String, body: &str| -> io::Result<()> {
+        match translate {
+            Some(code) => out.write(&format!("{path}.{code}.md"), &page(&front, &translated(code, body))),
+            None => Ok(()),
+        }
+    };
     for (menu, (slug, title, text)) in PAGES.iter().enumerate() {
         let front = format!("title: {}\nmenu: {}\n", quoted(title), menu + 1);
         out.write(&format!("content/pages/{slug}.md"), &page(&front, &format!("{text}\n")))?;
+        let code = translate.unwrap_or_default();
+        translation(
+            out,
+            &format!("content/pages/{slug}"),
+            format!("title: {}\n", quoted(&translated(code, title))),
+            text,
+        )?;
     }
     for speaker in &shared.speakers[..SPEAKER_FILES] {
         let front = format!(
@@ -370,6 +396,9 @@ fn verdict_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out) -> io::
             speaker.slug
         );
         out.write(&format!("content/speakers/{}.md", speaker.slug), &page(&front, &format!("{}\n", speaker.bio)))?;
+        let code = translate.unwrap_or_default();
+        let front = format!("name: {}\nrole: {}\n", quoted(&speaker.name), quoted(&translated(code, speaker.role)));
+        translation(out, &format!("content/speakers/{}", speaker.slug), front, &speaker.bio)?;
     }
     for source in &shared.sources {
         let r = &source.reference;
@@ -382,6 +411,9 @@ fn verdict_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out) -> io::
             source.kind
         );
         out.write(&format!("content/sources/{}.md", source.slug), &page(&front, &format!("{}\n", source.description)))?;
+        let code = translate.unwrap_or_default();
+        let front = format!("title: {}\n", quoted(&translated(code, &r.title)));
+        translation(out, &format!("content/sources/{}", source.slug), front, &source.description)?;
     }
     for i in 0..n {
         let claim = claim(rng, i);
@@ -399,6 +431,13 @@ fn verdict_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out) -> io::
         yaml_citations(&mut front, shared, "supporting", &claim.supporting, "", true);
         yaml_citations(&mut front, shared, "contradicting", &claim.contradicting, "", true);
         out.write(&format!("content/claims/{}.md", claim.slug), &page(&front, &claim.body))?;
+        let code = translate.unwrap_or_default();
+        let front = format!(
+            "claim: {}\nsummary: {}\n",
+            quoted(&translated(code, &claim.claim)),
+            quoted(&translated(code, &claim.summary))
+        );
+        translation(out, &format!("content/claims/{}", claim.slug), front, &claim.body)?;
     }
     Ok(())
 }
@@ -477,11 +516,18 @@ fn hugo_site(rng: &mut Rng, shared: &Shared, n: usize, out: &mut Out) -> io::Res
 
 fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
-    let (flavour, n, dir) = match args.as_slice() {
-        [flavour, n, dir] if flavour == "verdict" || flavour == "hugo" => match n.parse::<usize>() {
-            Ok(n) => (flavour.as_str(), n, PathBuf::from(dir)),
-            Err(_) => usage(),
-        },
+    let (flavour, n, dir, translate) = match args.as_slice() {
+        [flavour, n, dir, rest @ ..] if flavour == "verdict" || flavour == "hugo" => {
+            let translate = match rest {
+                [] => None,
+                [flag, code] if flag == "--translate" && flavour == "verdict" => Some(code.clone()),
+                _ => usage(),
+            };
+            match n.parse::<usize>() {
+                Ok(n) => (flavour.as_str(), n, PathBuf::from(dir), translate),
+                Err(_) => usage(),
+            }
+        }
         _ => usage(),
     };
     if fs::read_dir(&dir).map(|mut entries| entries.next().is_some()).unwrap_or(false) {
@@ -492,7 +538,7 @@ fn main() {
     let shared = shared(&mut rng);
     let mut out = Out { dir, files: 0, bytes: 0 };
     let written = match flavour {
-        "verdict" => verdict_site(&mut rng, &shared, n, &mut out),
+        "verdict" => verdict_site(&mut rng, &shared, n, &mut out, translate.as_deref()),
         _ => hugo_site(&mut rng, &shared, n, &mut out),
     };
     if let Err(e) = written {
@@ -504,6 +550,9 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: corpus verdict|hugo N DIR   (writes N synthetic fact checks into the new folder DIR)");
+    eprintln!(
+        "usage: corpus verdict|hugo N DIR [--translate CODE]   (writes N synthetic fact checks into the new folder DIR;\n\
+         with --translate, verdict only: a translation of every file into the language CODE)"
+    );
     process::exit(2);
 }

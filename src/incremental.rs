@@ -10,6 +10,12 @@
 //! still as that build left it (a file touched by hand is rendered again).
 //! Anything else, and a missing or unreadable state, means a full render, so
 //! deleting `.verdict-cache/` is always safe.
+//!
+//! A site in several languages keeps one snapshot per language and plans
+//! each against its own; a page is named by its language (its index in
+//! [`Site::languages`]) and its id. Adding or removing a page in any language
+//! changes the other languages' pages too (their `hreflang` links and
+//! switcher), so a change to which pages exist where renders everything.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -31,8 +37,14 @@ struct BuildState {
     key: String,
     /// Content and static file (relative to the root) → hash of its bytes.
     inputs: Vec<(PathBuf, u64)>,
-    /// [`Snapshot::to_json`] of the site built.
+    /// [`Snapshot::to_json`] of the site built (the default language).
     snapshot: String,
+    /// The other languages' snapshots, by language code.
+    #[serde(default)]
+    translations: Vec<(String, String)>,
+    /// [`Versions::fingerprint`]: which pages exist in which languages.
+    #[serde(default)]
+    versions: u64,
     /// Output path → (size, modification time in nanoseconds) after the build.
     outputs: Vec<(String, u64, i128)>,
 }
@@ -40,20 +52,37 @@ struct BuildState {
 /// What the previous build left, read back.
 pub struct Previous {
     inputs: HashMap<PathBuf, u64>,
-    snapshot: Snapshot,
+    /// One snapshot per language, the default language first.
+    snapshots: Vec<(String, Snapshot)>,
+    versions: u64,
     outputs: HashMap<String, (u64, i128)>,
 }
 
 /// Which pages to render, and which files of the previous output stand as they are.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// Pages to render.
-    pub render: Vec<PageId>,
+    /// Pages to render: (language index in [`Site::languages`], page).
+    pub render: Vec<(usize, PageId)>,
     /// Output paths of the previous build kept without rendering.
     pub keep: Vec<String>,
     /// Whether the feeds, sitemap, search index and open data must be
     /// generated again (anything changed at all).
     pub extras: bool,
+}
+
+/// What a build's pages showed, in every language, for the next build to plan against.
+pub struct Snapshots {
+    /// One per language of [`Site::languages`], in order, with its code.
+    pub languages: Vec<(String, Snapshot)>,
+    /// [`Versions::fingerprint`](crate::render::languages::Versions::fingerprint).
+    pub versions: u64,
+}
+
+impl Snapshots {
+    pub fn of(site: &Site, versions: u64) -> Snapshots {
+        let languages = site.languages().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect();
+        Snapshots { languages, versions }
+    }
 }
 
 /// The cache key of a build: everything outside the content that the output depends on.
@@ -73,9 +102,14 @@ pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
     if state.key != key {
         return None;
     }
+    let mut snapshots = vec![(String::new(), Snapshot::from_json(&state.snapshot)?)];
+    for (code, json) in &state.translations {
+        snapshots.push((code.clone(), Snapshot::from_json(json)?));
+    }
     Some(Previous {
         inputs: state.inputs.into_iter().collect(),
-        snapshot: Snapshot::from_json(&state.snapshot)?,
+        snapshots,
+        versions: state.versions,
         outputs: state.outputs.into_iter().map(|(path, size, time)| (path, (size, time))).collect(),
     })
 }
@@ -95,31 +129,56 @@ pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<(Pa
         .chain(loaded.speakers.par_iter().map(text_hash))
         .chain(loaded.sources.par_iter().map(text_hash))
         .chain(loaded.pages.par_iter().map(text_hash))
+        .chain(loaded.translations.claims.par_iter().map(text_hash))
+        .chain(loaded.translations.speakers.par_iter().map(text_hash))
+        .chain(loaded.translations.sources.par_iter().map(text_hash))
+        .chain(loaded.translations.pages.par_iter().map(text_hash))
         .collect();
     inputs.extend(static_files);
     inputs.sort();
     inputs
 }
 
-/// Plans a build of `site` against the previous one. `None`: render everything.
+/// Plans a build of `site` against the previous one. `None`: render
+/// everything. `snapshots` are those of `site.languages()`, in order.
 pub fn plan(
     previous: &Previous,
     site: &Site,
-    snapshot: &Snapshot,
+    snapshots: &Snapshots,
     inputs: &[(PathBuf, u64)],
     output: &Path,
 ) -> Option<Plan> {
+    let versions = snapshots.versions;
+    let languages: Vec<&Site> = site.languages().collect();
+    let same_languages = previous.snapshots.len() == languages.len()
+        && previous.snapshots.iter().zip(&languages).skip(1).all(|((code, _), l)| *code == l.config.language);
+    if !same_languages || previous.versions != versions {
+        return None;
+    }
     let changed: HashSet<PathBuf> =
         inputs.iter().filter(|(path, hash)| previous.inputs.get(path) != Some(hash)).map(|(p, _)| p.clone()).collect();
     let present: HashSet<&PathBuf> = inputs.iter().map(|(p, _)| p).collect();
     let gone = previous.inputs.keys().any(|path| !present.contains(path));
-    let (graph_plan, _) = graph::plan_against(&previous.snapshot, snapshot, site, &changed);
-    if graph_plan.full {
-        return None;
+    let mut render: HashSet<(usize, PageId)> = HashSet::new();
+    let mut removed = false;
+    for (n, (language, (_, snapshot))) in languages.iter().zip(&snapshots.languages).enumerate() {
+        let (graph_plan, _) = graph::plan_against(&previous.snapshots[n].1, snapshot, language, &changed);
+        if graph_plan.full {
+            return None;
+        }
+        removed |= !graph_plan.remove.is_empty();
+        render.extend(graph_plan.render.iter().map(|&id| (n, id)));
     }
-    let mut render: HashSet<PageId> = graph_plan.render.iter().copied().collect();
-    let mut extras = !changed.is_empty() || gone || !render.is_empty() || !graph_plan.remove.is_empty();
-    let pages: HashMap<String, PageId> = all_pages(site).into_iter().map(|id| (id.output_path(site), id)).collect();
+    let mut extras = !changed.is_empty() || gone || !render.is_empty() || removed;
+    let pages: HashMap<String, (usize, PageId)> = languages
+        .iter()
+        .enumerate()
+        .flat_map(|(n, language)| {
+            all_pages(language)
+                .into_iter()
+                .map(move |id| (format!("{}{}", language.prefix, id.output_path(language)), (n, id)))
+        })
+        .collect();
     let statics: HashSet<String> = inputs
         .iter()
         .filter_map(|(p, _)| p.strip_prefix("static").ok())
@@ -131,7 +190,7 @@ pub fn plan(
         let recorded = previous.outputs.get(path);
         recorded.is_some() && stamp(&output.join(path)).as_ref() == recorded
     };
-    let damaged: Vec<PageId> =
+    let damaged: Vec<(usize, PageId)> =
         pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();
     render.extend(damaged);
     // The generated files of the previous build (feeds, search, open data).
@@ -144,7 +203,7 @@ pub fn plan(
         keep.extend(generated.into_iter().cloned());
     }
     keep.sort();
-    let mut render: Vec<PageId> = render.into_iter().collect();
+    let mut render: Vec<(usize, PageId)> = render.into_iter().collect();
     render.sort();
     Some(Plan { render, keep, extras })
 }
@@ -168,14 +227,16 @@ pub fn save(
     output: &Path,
     key: String,
     inputs: Vec<(PathBuf, u64)>,
-    snapshot: &Snapshot,
+    snapshots: &Snapshots,
     written: &[String],
 ) -> std::io::Result<()> {
     let outputs: Vec<(String, u64, i128)> = written
         .par_iter()
         .filter_map(|path| stamp(&output.join(path)).map(|(size, time)| (path.clone(), size, time)))
         .collect();
-    let state = BuildState { key, inputs, snapshot: snapshot.to_json(), outputs };
+    let translations = snapshots.languages.iter().skip(1).map(|(code, s)| (code.clone(), s.to_json())).collect();
+    let snapshot = snapshots.languages.first().map(|(_, s)| s.to_json()).unwrap_or_default();
+    let state = BuildState { key, inputs, snapshot, translations, versions: snapshots.versions, outputs };
     let path = state_path(root, output);
     if let Some(folder) = path.parent() {
         fs::create_dir_all(folder)?;

@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod i18n;
 pub mod incremental;
 pub mod load;
 pub mod model;
@@ -177,6 +178,10 @@ fn body_problems(site: &load::LoadedSite) -> Vec<Diagnostic> {
         .chain(site.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .chain(site.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .chain(site.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.claims.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.speakers.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.sources.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
+        .chain(site.translations.pages.iter().map(|f| (f.relative_path.as_path(), f.body_line, &*f.body)))
         .collect();
     bodies
         .par_iter()
@@ -230,21 +235,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // The files as read are only needed for messages, and there are none now:
     // free them before rendering (the bodies stay, shared with the model).
     drop(loaded);
-    let snapshot = render::graph::Snapshot::of(site);
+    let versions = render::languages::Versions::of(site);
+    let snapshots = incremental::Snapshots::of(site, versions.fingerprint());
     let plan = writer
         .has_previous()
         .then(|| incremental::previous(&options.root, &output_abs, &key))
         .flatten()
-        .and_then(|previous| incremental::plan(&previous, site, &snapshot, &inputs, &output_abs))
+        .and_then(|previous| incremental::plan(&previous, site, &snapshots, &inputs, &output_abs))
         .filter(|plan| writer.keep(&plan.keep));
     let (selected, extras) = match plan {
         Some(plan) => (plan.render, plan.extras),
-        None => (render::all_pages(site), true),
+        None => (render::all_language_pages(site), true),
     };
 
     let write_error = std::sync::Mutex::new(None);
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    render::render_selected_into(site, theme, &selected, extras, &|output| {
+    render::render_selected_into(site, theme, &versions, &selected, extras, &|output| {
         rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Err(error) = writer.put(&output.path, &output.bytes) {
             write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
@@ -256,7 +262,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let report = writer.finish().map_err(BuildError::Write)?;
     // The state only saves work next time: failing to keep it is not an error.
-    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshot, &report.written);
+    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, &report.written);
     let pages = report.written.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildSummary {
         pages,

@@ -138,6 +138,9 @@ enum NewKind {
     Claim {
         /// The file name and URL of the claim: letters, digits, `-`, `_` and `.`.
         slug: String,
+        /// Write the translation SLUG.CODE.md of an existing claim instead, for a language of `languages`.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         #[command(flatten)]
         root: RootArg,
     },
@@ -145,6 +148,9 @@ enum NewKind {
     Speaker {
         /// The file name and URL of the speaker: letters, digits, `-`, `_` and `.`.
         slug: String,
+        /// Write the translation SLUG.CODE.md of an existing speaker instead.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         #[command(flatten)]
         root: RootArg,
     },
@@ -152,6 +158,9 @@ enum NewKind {
     Source {
         /// The file name and URL of the source: letters, digits, `-`, `_` and `.`.
         slug: String,
+        /// Write the translation SLUG.CODE.md of an existing source instead.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         #[command(flatten)]
         root: RootArg,
     },
@@ -213,10 +222,10 @@ fn main() -> ExitCode {
             }
         }
         Command::New { what } => {
-            let (kind, slug, root) = match what {
-                NewKind::Claim { slug, root } => (verdict::scaffold::Kind::Claim, slug, root.root),
-                NewKind::Speaker { slug, root } => (verdict::scaffold::Kind::Speaker, slug, root.root),
-                NewKind::Source { slug, root } => (verdict::scaffold::Kind::Source, slug, root.root),
+            let (kind, slug, lang, root) = match what {
+                NewKind::Claim { slug, lang, root } => (verdict::scaffold::Kind::Claim, slug, lang, root.root),
+                NewKind::Speaker { slug, lang, root } => (verdict::scaffold::Kind::Speaker, slug, lang, root.root),
+                NewKind::Source { slug, lang, root } => (verdict::scaffold::Kind::Source, slug, lang, root.root),
             };
             if !root.join("site.yaml").is_file() {
                 let _ = writeln!(
@@ -226,7 +235,11 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            match verdict::scaffold::new_file(&root, kind, &slug) {
+            let written = match &lang {
+                Some(lang) => verdict::scaffold::new_translation(&root, kind, &slug, lang),
+                None => verdict::scaffold::new_file(&root, kind, &slug),
+            };
+            match written {
                 Ok(path) => {
                     let _ = writeln!(io::stdout().lock(), "wrote {}", path.display());
                     ExitCode::SUCCESS
@@ -324,9 +337,9 @@ fn print_serve_message(message: verdict::serve::ServeMessage) {
 fn scaffold_failure(error: &verdict::scaffold::ScaffoldError) -> ExitCode {
     let _ = writeln!(io::stderr().lock(), "error: {error}");
     match error {
-        verdict::scaffold::ScaffoldError::BadSlug(_) | verdict::scaffold::ScaffoldError::SlugWithExtension(_) => {
-            ExitCode::from(2)
-        }
+        verdict::scaffold::ScaffoldError::BadSlug(_)
+        | verdict::scaffold::ScaffoldError::SlugWithExtension(_)
+        | verdict::scaffold::ScaffoldError::UnknownLanguage(..) => ExitCode::from(2),
         _ => ExitCode::from(1),
     }
 }

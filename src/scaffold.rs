@@ -25,6 +25,12 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     /// `init` was pointed at a folder that already holds files.
     NotEmpty(PathBuf),
+    /// `--lang` names no language of `languages` in site.yaml (a usage error).
+    UnknownLanguage(String, Vec<String>),
+    /// There is no original to translate.
+    NoOriginal(PathBuf),
+    /// The original could not be read (its problems, as `verdict check` shows them).
+    BadOriginal(PathBuf),
     Io(PathBuf, io::Error),
 }
 
@@ -42,6 +48,19 @@ impl std::fmt::Display for ScaffoldError {
                 write!(f, "leave out `.md`: the slug `{stem}` makes the file `{stem}.md`")
             }
             ScaffoldError::Exists(path) => write!(f, "{} already exists: not overwriting it", path.display()),
+            ScaffoldError::UnknownLanguage(code, listed) if listed.is_empty() => write!(
+                f,
+                "`{code}` is not a language of this site: list it under `languages` in site.yaml (the site has none yet)"
+            ),
+            ScaffoldError::UnknownLanguage(code, listed) => write!(
+                f,
+                "`{code}` is not a language of this site (site.yaml lists {}): add it under `languages` first",
+                listed.join(", ")
+            ),
+            ScaffoldError::NoOriginal(path) => write!(f, "there is no {} to translate", path.display()),
+            ScaffoldError::BadOriginal(path) => {
+                write!(f, "{} has problems: run `verdict check` and fix them before translating it", path.display())
+            }
             ScaffoldError::NotEmpty(dir) => {
                 write!(
                     f,
@@ -265,6 +284,95 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         written.push(path);
     }
     Ok(written)
+}
+
+/// `verdict new KIND SLUG --lang CODE`: writes `SLUG.CODE.md` beside the
+/// original with only the keys a translation may set, each holding the
+/// original's words as the text to translate, and the original's body. A
+/// claim's translation starts as a draft, so an untranslated stub is never
+/// published.
+pub fn new_translation(root: &Path, kind: Kind, slug: &str, language: &str) -> Result<PathBuf, ScaffoldError> {
+    use crate::load::{self, ContentKind, Parsed};
+    if slug.ends_with(".md") {
+        return Err(ScaffoldError::SlugWithExtension(slug.to_string()));
+    }
+    if !is_valid_file_slug(slug) {
+        return Err(ScaffoldError::BadSlug(slug.to_string()));
+    }
+    let listed: Vec<String> = match load::load_config(root) {
+        Ok((config, _)) => config.languages.iter().flat_map(|l| l.keys().cloned()).collect(),
+        Err(_) => return Err(ScaffoldError::BadOriginal(root.join("site.yaml"))),
+    };
+    if !listed.iter().any(|l| l == language) {
+        return Err(ScaffoldError::UnknownLanguage(language.to_string(), listed));
+    }
+    let (content_kind, folder) = match kind {
+        Kind::Claim => (ContentKind::Claim, "claims"),
+        Kind::Speaker => (ContentKind::Speaker, "speakers"),
+        Kind::Source => (ContentKind::Source, "sources"),
+    };
+    let original = Path::new("content").join(folder).join(format!("{slug}.md"));
+    let shown = crate::diagnostic::display_path(root, &original);
+    if !root.join(&original).is_file() {
+        return Err(ScaffoldError::NoOriginal(shown));
+    }
+    // Parsed as an original (no languages): `slug` may end like a translation.
+    let (parsed, _) = load::parse_file(root, content_kind, &original, &[]);
+    let quoted = |text: &str| serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    // A key the original leaves out stays out (commented), so the original's default holds.
+    let line = |key: &str, text: &Option<String>| match text.as_deref() {
+        Some(text) => format!("{key}: {}\n", quoted(text)),
+        None => format!("# {key}: \"\"\n"),
+    };
+    let (front, body) = match parsed {
+        Some(Parsed::Claim(file)) => {
+            let f = &file.front;
+            let authors: Vec<String> = f.author.0.iter().map(|a| quoted(a)).collect();
+            let front = format!(
+                "# The statement, as reported in {language}.\nclaim: {}\n\
+                 # The page title, if the original has one of its own.\n{}\
+                 # The one-sentence conclusion.\n{}\
+                 # Where the claim was made.\n{}\
+                 # The fact checkers, as readers of this language write their names.\nauthor: [{}]\n\
+                 # Remove once translated: until then the translation is not published.\ndraft: true\n",
+                quoted(&f.claim),
+                line("title", &f.title),
+                line("summary", &f.summary),
+                line("claimed_in", &f.claimed_in),
+                authors.join(", ")
+            );
+            (front, file.body)
+        }
+        Some(Parsed::Speaker(file)) => {
+            let f = &file.front;
+            let front = format!(
+                "# Their name, as readers of {language} write it.\nname: {}\n{}{}",
+                quoted(&f.name),
+                line("role", &f.role),
+                line("affiliation", &f.affiliation)
+            );
+            (front, file.body)
+        }
+        Some(Parsed::Source(file)) => {
+            let f = &file.front;
+            let front = format!(
+                "# The source's title in {language} (keep the original title if it has none).\ntitle: {}\n{}{}",
+                quoted(&f.title),
+                line("publisher", &f.publisher),
+                line("kind", &f.kind)
+            );
+            (front, file.body)
+        }
+        _ => return Err(ScaffoldError::BadOriginal(shown)),
+    };
+    let text = format!(
+        "---\n# The {language} translation of {}: only the words. Everything else comes from the original.\n{front}---\n{body}",
+        original.display()
+    );
+    let path =
+        crate::diagnostic::display_path(root, &Path::new("content").join(folder).join(format!("{slug}.{language}.md")));
+    write_new(&path, &text)?;
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -263,6 +263,7 @@ fn serve_refuses_a_claim_linked_outside_when_it_reparses_one_file() {
         &f.site.root,
         verdict::load::ContentKind::Claim,
         Path::new("content/claims/passwd.md"),
+        &[],
     );
     assert!(parsed.is_none());
     assert_eq!(problems.len(), 1, "{}", list(&problems));

@@ -79,6 +79,9 @@ fn demo_site_passes_the_nu_html_checker() {
     build_demo(&public);
     let html_files = tree(&public).keys().filter(|k| k.ends_with(".html")).count();
     assert!(html_files > 50, "{html_files} pages");
+    // The Ukrainian pages are checked with the English ones.
+    let ukrainian = tree(&public).keys().filter(|k| k.starts_with("uk/") && k.ends_with(".html")).count();
+    assert!(ukrainian > 50, "{ukrainian} Ukrainian pages");
     let result = Command::new("java")
         .arg("-jar")
         .arg(&jar)

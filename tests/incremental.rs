@@ -210,7 +210,11 @@ fn a_body_edit_rewrites_few_files() {
         .keys()
         .filter(|p| p.ends_with("/card.png") || p.ends_with("/oembed.json"))
         .count();
-    assert_eq!(share_files, 2 * 23, "a card and an oEmbed response per claim of the demo");
+    assert_eq!(
+        share_files,
+        2 * 23 * 2,
+        "a card and an oEmbed response per claim of the demo, in English and Ukrainian"
+    );
     let rendered_pages = count(&summary, "rendered") - (files - pages - share_files);
     assert_eq!(rendered_pages, 1, "{summary}");
 }

@@ -374,3 +374,58 @@ fn a_template_override_re_renders_and_is_used() {
     assert!(about.contains("<p>Custom: About</p>"), "{about}");
     assert_matches_full_build(&site, &mut preview);
 }
+
+/// `a_site` in English and Ukrainian, with one claim translated.
+fn a_bilingual_site() -> TestSite {
+    let site = a_site();
+    site.write("site.yaml", &format!("{SITE_YAML}languages:\n  uk:\n    title: \"Перевірки\"\n"));
+    site.write("content/claims/a1.uk.md", "---\nclaim: \"Заява Енн.\"\n---\nАналіз.\n");
+    site
+}
+
+#[test]
+fn serve_follows_an_edit_to_a_translation() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild =
+        change(&site, &mut preview, "content/claims/a1.uk.md", Some("---\nclaim: \"Нова заява Енн.\"\n---\nАналіз.\n"));
+    let pages = touched(&rebuild);
+    assert!(pages.contains("uk/claims/a1/index.html"), "{pages:?}");
+    assert!(!rebuild.full, "one language's pages, not every page");
+    assert!(!pages.contains("claims/a1/index.html"), "the English page did not change: {pages:?}");
+    assert!(pages.iter().all(|p| p.starts_with("uk/")), "only Ukrainian pages: {pages:?}");
+    assert!(cached(&preview, "uk/claims/a1/index.html").contains("Нова заява Енн."));
+    assert_matches_full_build(&site, &mut preview);
+}
+
+#[test]
+fn serve_follows_a_new_translation_and_an_edited_original() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild = change(&site, &mut preview, "content/claims/b1.uk.md", Some("---\nclaim: \"Заява Боба.\"\n---\n"));
+    // A page added in one language: every language's pages link other versions.
+    assert!(touched(&rebuild).contains("uk/claims/b1/index.html"));
+    assert!(touched(&rebuild).contains("claims/b1/index.html"));
+    preview.render_all_queued();
+    let rebuild = change(
+        &site,
+        &mut preview,
+        "content/claims/a1.md",
+        Some(&claim_file("ann", "false", "2025-01-03", "S1", "Budget", "Body one.")),
+    );
+    assert!(touched(&rebuild).contains("uk/claims/a1/index.html"), "the verdict shows in Ukrainian too");
+    assert_matches_full_build(&site, &mut preview);
+}
+
+#[test]
+fn serve_follows_the_site_words() {
+    let site = a_bilingual_site();
+    let mut preview = open(&site);
+    let rebuild = change(&site, &mut preview, "i18n/uk.yaml", Some("claim_kicker: \"Перевірено\"\n"));
+    assert!(rebuild.full, "the words change every page");
+    let verdict::serve::Answer::Found { bytes, .. } = preview.answer(Some("uk/claims/a1/index.html")) else {
+        panic!("uk/claims/a1/index.html is served")
+    };
+    assert!(String::from_utf8(bytes.to_vec()).unwrap().contains("Перевірено"), "the site's word is used");
+    assert_matches_full_build(&site, &mut preview);
+}

@@ -6,6 +6,8 @@
 //! - a fact check whose sources all come from one publisher;
 //! - a citation with neither a URL nor a quote (nothing a reader can check);
 //! - a speaker file no claim uses;
+//! - a word of the theme that a language of the site lacks (English is
+//!   shown in its place);
 //! - a missing transparency page that the fact-checkers' codes of principles
 //!   expect (methodology, corrections policy, about and funding).
 
@@ -52,7 +54,7 @@ enum Place<'a> {
     /// The value of the key at this path of a file's front matter.
     Value(&'a Document, String),
     /// The key itself.
-    Key(&'a Document, &'static str),
+    Key(&'a Document, String),
     /// A folder or file as a whole.
     Whole(PathBuf),
 }
@@ -61,7 +63,7 @@ impl Found<'_> {
     fn locate(self) -> Diagnostic {
         let diagnostic = match self.place {
             Place::Value(doc, path) => doc.error_at_value(&path, self.message),
-            Place::Key(doc, key) => doc.error_at_key(key, self.message),
+            Place::Key(doc, key) => doc.error_at_key(&key, self.message),
             Place::Whole(path) => Diagnostic::file_error(path, self.message),
         };
         diagnostic.with_help(self.help).warning()
@@ -117,7 +119,7 @@ fn find<'a>(loaded: &'a LoadedSite, site: &Site) -> Vec<Found<'a>> {
         if let (true, [publisher]) = (every_one_named, named.as_slice()) {
             let key = if front.supporting.is_empty() { "contradicting" } else { "supporting" };
             warnings.push(Found {
-                place: Place::Key(doc, key),
+                place: Place::Key(doc, key.to_string()),
                 message: format!("every source of this fact check is from one publisher ({publisher})"),
                 help: "corroborate with a source from another publisher".to_string(),
             });
@@ -134,6 +136,19 @@ fn find<'a>(loaded: &'a LoadedSite, site: &Site) -> Vec<Found<'a>> {
                 place: Place::Value(&file.doc, "name".to_string()),
                 message: format!("no claim uses the speaker `{}`", file.slug),
                 help: format!("name them in a claim with `speaker: {}`, or delete the file", file.slug),
+            });
+        }
+    }
+
+    for language in site.languages() {
+        let words = &language.words;
+        let key = if language.prefix.is_empty() { "language".to_string() } else { format!("languages.{}", words.code) };
+        let file = format!("i18n/{}.yaml", words.code);
+        for word in &words.fallbacks {
+            warnings.push(Found {
+                place: Place::Key(&loaded.config_doc, key.clone()),
+                message: format!("the theme has no `{}` word for `{word}`: English is shown", words.code),
+                help: format!("add `{word}: \"…\"` to {file} (themes/default/i18n/en.yaml has every word)"),
             });
         }
     }

@@ -23,15 +23,20 @@ use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{display_path, Diagnostic, SourceText};
-use crate::model::frontmatter::{ClaimFile, PageFile, SiteFile, SourceFile, SpeakerFile};
+use crate::model::frontmatter::{
+    ClaimFile, ClaimTranslationFile, PageFile, PageTranslationFile, SiteFile, SourceFile, SourceTranslationFile,
+    SpeakerFile, SpeakerTranslationFile, TRANSLATABLE_KEYS,
+};
 pub use confine::{static_files, Confinement};
 pub use yaml::Document;
 
 /// One content file, deserialised, with what is needed to point into it.
 #[derive(Debug, Clone)]
 pub struct Loaded<T> {
-    /// The file stem.
+    /// The file stem; for a translation (`SLUG.CODE.md`), the original's slug.
     pub slug: String,
+    /// The language of a translation (`CODE` of `SLUG.CODE.md`); `None` for an original.
+    pub language: Option<String>,
     /// Path relative to the site root (`content/claims/x.md`).
     pub relative_path: PathBuf,
     pub front: T,
@@ -53,6 +58,17 @@ pub struct LoadedSite {
     pub speakers: Vec<Loaded<SpeakerFile>>,
     pub sources: Vec<Loaded<SourceFile>>,
     pub pages: Vec<Loaded<PageFile>>,
+    /// Translations (`SLUG.CODE.md` for a `CODE` listed under `languages`).
+    pub translations: LoadedTranslations,
+}
+
+/// Every translation file of a site, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedTranslations {
+    pub claims: Vec<Loaded<ClaimTranslationFile>>,
+    pub speakers: Vec<Loaded<SpeakerTranslationFile>>,
+    pub sources: Vec<Loaded<SourceTranslationFile>>,
+    pub pages: Vec<Loaded<PageTranslationFile>>,
 }
 
 impl LoadedSite {
@@ -62,6 +78,16 @@ impl LoadedSite {
         self.speakers.retain(|f| f.relative_path != relative);
         self.sources.retain(|f| f.relative_path != relative);
         self.pages.retain(|f| f.relative_path != relative);
+        let t = &mut self.translations;
+        t.claims.retain(|f| f.relative_path != relative);
+        t.speakers.retain(|f| f.relative_path != relative);
+        t.sources.retain(|f| f.relative_path != relative);
+        t.pages.retain(|f| f.relative_path != relative);
+    }
+
+    /// The language codes listed under `languages` in `site.yaml`.
+    pub fn language_codes(&self) -> Vec<String> {
+        self.config.languages.iter().flat_map(|l| l.keys().cloned()).collect()
     }
 
     /// Adds or replaces (in place, keeping the order) a parsed content file.
@@ -72,11 +98,16 @@ impl LoadedSite {
                 None => files.push(file),
             }
         }
+        let t = &mut self.translations;
         match parsed {
             Parsed::Claim(file) => put(&mut self.claims, file),
             Parsed::Speaker(file) => put(&mut self.speakers, file),
             Parsed::Source(file) => put(&mut self.sources, file),
             Parsed::Page(file) => put(&mut self.pages, file),
+            Parsed::Translation(Translation::Claim(file)) => put(&mut t.claims, file),
+            Parsed::Translation(Translation::Speaker(file)) => put(&mut t.speakers, file),
+            Parsed::Translation(Translation::Source(file)) => put(&mut t.sources, file),
+            Parsed::Translation(Translation::Page(file)) => put(&mut t.pages, file),
         }
     }
 }
@@ -103,6 +134,11 @@ impl ContentKind {
         (ContentKind::Source, "sources"),
         (ContentKind::Page, "pages"),
     ];
+
+    /// The folder under `content/` of this kind.
+    pub fn folder(self) -> &'static str {
+        Self::ALL.iter().find(|(kind, _)| *kind == self).map_or("", |(_, folder)| folder)
+    }
 
     /// The kind of a path relative to `content/`.
     pub fn of(relative_to_content: &Path) -> Option<ContentKind> {
@@ -136,13 +172,21 @@ pub fn load(root: &Path) -> LoadResult {
         }
     };
 
+    // Translation files are told apart by their language code, so the codes
+    // are needed even when site.yaml has problems (or its translations would
+    // be reported as originals missing every required key).
+    let languages = match &config {
+        Some((config, _)) => config.languages.iter().flat_map(|l| l.keys().cloned()).collect(),
+        None => language_codes_of_broken_config(root),
+    };
     // The walk refuses links that lead outside the site, so the files it
     // returns are parsed without checking each one again.
     let files = content_files(root, &mut diagnostics);
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
-        files.par_iter().map(|(kind, relative)| parse_confined(root, *kind, relative)).collect();
+        files.par_iter().map(|(kind, relative)| parse_confined(root, *kind, relative, &languages)).collect();
 
     let (mut claims, mut speakers, mut sources, mut pages) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut translations = LoadedTranslations::default();
     for (parsed, mut problems) in parsed {
         diagnostics.append(&mut problems);
         match parsed {
@@ -150,6 +194,10 @@ pub fn load(root: &Path) -> LoadResult {
             Some(Parsed::Speaker(s)) => speakers.push(s),
             Some(Parsed::Source(s)) => sources.push(s),
             Some(Parsed::Page(p)) => pages.push(p),
+            Some(Parsed::Translation(Translation::Claim(c))) => translations.claims.push(c),
+            Some(Parsed::Translation(Translation::Speaker(s))) => translations.speakers.push(s),
+            Some(Parsed::Translation(Translation::Source(s))) => translations.sources.push(s),
+            Some(Parsed::Translation(Translation::Page(p))) => translations.pages.push(p),
             None => {}
         }
     }
@@ -161,6 +209,7 @@ pub fn load(root: &Path) -> LoadResult {
         speakers,
         sources,
         pages,
+        translations,
     });
     LoadResult { site, diagnostics }
 }
@@ -171,6 +220,36 @@ pub enum Parsed {
     Speaker(Loaded<SpeakerFile>),
     Source(Loaded<SourceFile>),
     Page(Loaded<PageFile>),
+    Translation(Translation),
+}
+
+/// One parsed translation file (`SLUG.CODE.md`).
+pub enum Translation {
+    Claim(Loaded<ClaimTranslationFile>),
+    Speaker(Loaded<SpeakerTranslationFile>),
+    Source(Loaded<SourceTranslationFile>),
+    Page(Loaded<PageTranslationFile>),
+}
+
+/// The language codes under `languages` of a `site.yaml` that did not
+/// deserialise (best effort: none when it is not even YAML).
+fn language_codes_of_broken_config(root: &Path) -> Vec<String> {
+    let Ok(path) = Confinement::new(root).check(Path::new("site.yaml")) else { return Vec::new() };
+    let Ok(text) = read_text(&path, &path) else { return Vec::new() };
+    // Too deep to parse promptly: that problem is reported already (tests/limits.rs).
+    if limits::check_nesting(&text).is_err() {
+        return Vec::new();
+    }
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else { return Vec::new() };
+    let languages = value.get("languages").and_then(serde_yaml::Value::as_mapping);
+    languages.into_iter().flat_map(|m| m.keys()).filter_map(|k| k.as_str().map(str::to_string)).collect()
+}
+
+/// `(original slug, language)` when a file stem names a translation
+/// (`SLUG.CODE`, with `CODE` one of `languages`).
+pub fn translation_of<'s>(stem: &'s str, languages: &[String]) -> Option<(&'s str, &'s str)> {
+    let (slug, code) = stem.rsplit_once('.')?;
+    (!slug.is_empty() && languages.iter().any(|l| l == code)).then_some((slug, code))
 }
 
 /// Every content file to load, sorted by path so that output never depends on
@@ -248,7 +327,7 @@ fn content_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(Content
 /// Reads a file of the site as text, refusing anything that is not a regular
 /// file (a FIFO would block the build forever) or is larger than
 /// [`limits::MAX_FILE_BYTES`]; both are checked before a byte is read.
-fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let cannot_read = |e: std::io::Error| Diagnostic::file_error(shown, format!("cannot read file: {e}"));
     let metadata = fs::metadata(path).map_err(cannot_read)?;
     if !metadata.is_file() {
@@ -280,35 +359,89 @@ pub fn content_kind(relative: &Path) -> Option<ContentKind> {
 
 /// Parses one content file (for `serve`, after a change). A file that leads
 /// outside the site root through a link is an error naming the link, unread.
-pub fn parse_file(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+/// `languages` are the codes of `site.yaml`, which tell translations apart.
+pub fn parse_file(
+    root: &Path,
+    kind: ContentKind,
+    relative: &Path,
+    languages: &[String],
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     let confinement = Confinement::new(root);
     if let Err(outside) = confinement.check(relative) {
         return (None, vec![confinement.error(&outside)]);
     }
-    parse_confined(root, kind, relative)
+    parse_confined(root, kind, relative, languages)
 }
 
 /// Parses one content file already known to lie inside the site root.
-fn parse_confined(root: &Path, kind: ContentKind, relative: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_confined(
+    root: &Path,
+    kind: ContentKind,
+    relative: &Path,
+    languages: &[String],
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     fn wrap<T>(
         result: (Option<Loaded<T>>, Vec<Diagnostic>),
-        f: fn(Loaded<T>) -> Parsed,
+        f: impl FnOnce(Loaded<T>) -> Parsed,
     ) -> (Option<Parsed>, Vec<Diagnostic>) {
         (result.0.map(f), result.1)
     }
-    match kind {
-        ContentKind::Claim => wrap(parse_as(root, relative), Parsed::Claim),
-        ContentKind::Speaker => wrap(parse_as(root, relative), Parsed::Speaker),
-        ContentKind::Source => wrap(parse_as(root, relative), Parsed::Source),
-        ContentKind::Page => wrap(parse_as(root, relative), Parsed::Page),
+    let stem = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if let Some((slug, code)) = translation_of(&stem, languages) {
+        let original = relative.with_file_name(format!("{slug}.md"));
+        let explain = move |path: &str| original_key(kind, path, &original);
+        let language = Some((slug.to_string(), code.to_string()));
+        let language = language.as_ref();
+        return match kind {
+            ContentKind::Claim => {
+                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Claim(f)))
+            }
+            ContentKind::Speaker => {
+                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Speaker(f)))
+            }
+            ContentKind::Source => {
+                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Source(f)))
+            }
+            ContentKind::Page => {
+                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Page(f)))
+            }
+        };
     }
+    let explain = |_: &str| None;
+    match kind {
+        ContentKind::Claim => wrap(parse_as(root, relative, None, &explain), Parsed::Claim),
+        ContentKind::Speaker => wrap(parse_as(root, relative, None, &explain), Parsed::Speaker),
+        ContentKind::Source => wrap(parse_as(root, relative, None, &explain), Parsed::Source),
+        ContentKind::Page => wrap(parse_as(root, relative, None, &explain), Parsed::Page),
+    }
+}
+
+/// For a translation: the message for a key of the original that a
+/// translation may not set (it holds only the words).
+fn original_key(kind: ContentKind, path: &str, original: &Path) -> Option<(String, String)> {
+    let (_, keys, allowed) = TRANSLATABLE_KEYS.iter().find(|(folder, ..)| *folder == kind.folder())?;
+    keys.contains(&path).then(|| {
+        (
+            format!("`{path}` cannot be set in a translation: it comes from the original, {}", original.display()),
+            format!(
+                "a translation holds only the words; remove `{path}` (keys a translation may set: {})",
+                allowed.join(", ")
+            ),
+        )
+    })
 }
 
 /// Reads one content file and deserialises its front matter as `T`. Returns
 /// the file when its front matter could be read (even with problems in
 /// optional keys, so that later checks still see it), and every problem.
 /// The caller has checked that the file lies inside the site root.
-fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
+/// `translation` is `(original slug, language)` for a translation file.
+fn parse_as<T: DeserializeOwned>(
+    root: &Path,
+    relative: &Path,
+    translation: Option<&(String, String)>,
+    explain: &yaml::Explain,
+) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
     let shown = display_path(root, relative);
     let text = match read_text(&root.join(relative), &shown) {
         Ok(text) => frontmatter::normalize(&text),
@@ -322,11 +455,15 @@ fn parse_as<T: DeserializeOwned>(root: &Path, relative: &Path) -> (Option<Loaded
     // second time would double the memory a large site needs.
     let source = SourceText::new(shown, &text[..text.len() - split.body.len()]);
     let mut doc = Document::new(source, split.yaml, split.yaml_first_line);
-    let (front, problems) = doc.deserialize_partial::<T>();
-    let slug = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let (front, problems) = doc.deserialize_explained::<T>(explain);
+    let (slug, language) = match translation {
+        Some((slug, code)) => (slug.clone(), Some(code.clone())),
+        None => (relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), None),
+    };
     let body_line = text[..text.len() - split.body.len()].matches('\n').count() + 1;
     let loaded = front.map(|front| Loaded {
         slug,
+        language,
         relative_path: relative.to_path_buf(),
         front,
         body: Arc::from(split.body),

@@ -37,6 +37,10 @@ pub struct Document {
     reported: HashSet<String>,
 }
 
+/// Explains an unknown key, given its path: `(message, help)`, or `None`
+/// for the usual "unknown key" message.
+pub type Explain = dyn Fn(&str) -> Option<(String, String)>;
+
 /// Stand-ins tried, in order, for an invalid required value: one of them
 /// deserialises as each kind of required key the content model has (a string,
 /// a date, a verdict key, a list).
@@ -69,9 +73,17 @@ impl Document {
     /// every offending optional key was dropped, so that later checks (an
     /// unknown verdict, an unknown source) still run on a file with problems.
     pub fn deserialize_partial<T: DeserializeOwned>(&mut self) -> (Option<T>, Vec<Diagnostic>) {
+        self.deserialize_explained(&|_| None)
+    }
+
+    /// Like [`Document::deserialize_partial`], but an unknown key that
+    /// `explain` knows (given its path) is reported with the message and help
+    /// it returns instead of "unknown key": a translation's keys that belong to
+    /// the original, for example.
+    pub fn deserialize_explained<T: DeserializeOwned>(&mut self, explain: &Explain) -> (Option<T>, Vec<Diagnostic>) {
         let mut placeholders = HashSet::new();
         let mut removed = HashSet::new();
-        let (value, mut problems) = self.collect_problems(&mut placeholders, &mut removed);
+        let (value, mut problems) = self.collect_problems(&mut placeholders, &mut removed, explain);
         self.reported = removed;
         problems.sort_by_key(|d| (d.line, d.column));
         (value, problems)
@@ -81,6 +93,7 @@ impl Document {
         &self,
         placeholders: &mut HashSet<String>,
         removed: &mut HashSet<String>,
+        explain: &Explain,
     ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
         let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
@@ -117,7 +130,11 @@ impl Document {
                 // A required key we removed ourselves was already reported as
                 // invalid; a key that is simply missing is reported now.
                 if !removed.contains(&path) {
-                    problems.push(self.diagnostic(&problem, self.first_pass_position(&error, problems.is_empty())));
+                    problems.push(self.diagnostic(
+                        &problem,
+                        self.first_pass_position(&error, problems.is_empty()),
+                        explain,
+                    ));
                 }
                 // Either way, put a stand-in there and carry on checking the rest
                 // of the file; later checks skip the stand-in (it is "reported").
@@ -131,7 +148,7 @@ impl Document {
                 }
                 return (None, problems);
             }
-            problems.push(self.diagnostic(&problem, self.first_pass_position(&error, problems.is_empty())));
+            problems.push(self.diagnostic(&problem, self.first_pass_position(&error, problems.is_empty()), explain));
             let Some(target) = problem.path_to_remove() else { return (None, problems) };
             if problems.len() >= MAX_PROBLEMS_PER_DOCUMENT || !remove(&mut value, &target) {
                 return (None, problems);
@@ -214,9 +231,16 @@ impl Document {
         diagnostic
     }
 
-    fn diagnostic(&self, problem: &Problem, serde_pos: Option<Pos>) -> Diagnostic {
+    fn diagnostic(&self, problem: &Problem, serde_pos: Option<Pos>, explain: &Explain) -> Diagnostic {
         let located = match &problem.kind {
-            ProblemKind::UnknownField { name, .. } => self.locator().key_pos(&child(&problem.path, name)),
+            ProblemKind::UnknownField { name, .. } => {
+                let path = child(&problem.path, name);
+                let pos = self.locator().key_pos(&path);
+                if let Some((message, help)) = explain(&path) {
+                    return self.error_at(pos.or(serde_pos), message).with_help(help);
+                }
+                pos
+            }
             // A key missing from the front matter as a whole: point at its opening `---`.
             ProblemKind::Missing(_) if problem.path.is_empty() => {
                 return self.with_help(self.error_at(None, problem.message()), problem)

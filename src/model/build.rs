@@ -7,13 +7,17 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::config::{absolute_link, check_config, check_scale};
+use super::edition::{check_originals, edition, translate_scale};
 use super::index::index_site;
+use super::languages::check_languages;
 use super::resolve::{check_archive_file, Entities, Registry};
 use super::site::{ModelOptions, Page, Site, Source, Speaker, Topic, RESERVED_SLUGS};
 use super::slug::{is_valid_file_slug, slugify};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Words;
 use crate::load::{Loaded, LoadedSite};
 
 /// Resolves and checks a loaded site. Returns the site and every problem found;
@@ -22,6 +26,13 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut problems = Vec::new();
     let config = check_config(loaded, options, &mut problems);
     let scale = check_scale(loaded, &mut problems);
+    let languages = check_languages(loaded, &config.language, &scale, &mut problems);
+    check_originals(loaded, &mut problems);
+    let words_of = |code: &str, problems: &mut Vec<Diagnostic>| {
+        Words::load(&loaded.root, &config.theme, code, problems).map(Arc::new)
+    };
+    let words = words_of(&config.language, &mut problems);
+    let language_words: Vec<Option<Arc<Words>>> = languages.iter().map(|l| words_of(&l.code, &mut problems)).collect();
 
     let (mut speaker_files, mut source_files, mut claim_files, mut page_files) =
         (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
@@ -100,6 +111,19 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut page_index: HashMap<String, usize> = HashMap::new();
     for file in sorted(&loaded.pages) {
         let Some(slug) = check_slug(file, &mut page_files, &mut problems) else { continue };
+        if languages.iter().any(|l| l.code == slug) {
+            problems.push(
+                file.doc
+                    .source
+                    .error_at(
+                        1,
+                        1,
+                        format!("a free page cannot be called `{slug}`: `{slug}/` holds the site in that language"),
+                    )
+                    .with_help(format!("rename {}", file.relative_path.display())),
+            );
+            continue;
+        }
         if RESERVED_SLUGS.contains(&slug.as_str()) {
             problems.push(
                 file.doc
@@ -132,6 +156,7 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
         (a.menu.is_none(), a.menu, &a.title, &a.slug).cmp(&(b.menu.is_none(), b.menu, &b.title, &b.slug))
     });
 
+    let Some(words) = words else { return Err(problems) };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -142,15 +167,23 @@ pub fn build_site(loaded: &LoadedSite, options: &ModelOptions) -> Result<Site, V
     let mut site = Site {
         root: loaded.root.clone(),
         config,
-        scale,
+        scale: translate_scale(&scale, None, &words),
         claims,
         speakers,
         sources,
         topics,
         pages,
         verdict_counts: Vec::new(),
+        words,
+        prefix: String::new(),
+        translations: Vec::new(),
     };
     index_site(&mut site);
+    site.translations = languages
+        .iter()
+        .zip(language_words)
+        .filter_map(|(language, words)| Some(edition(&site, loaded, language, words?, options.include_drafts)))
+        .collect();
     Ok(site)
 }
 

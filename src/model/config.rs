@@ -23,7 +23,7 @@ pub(super) fn check_config(loaded: &LoadedSite, options: &ModelOptions, problems
     let base_path = url::Url::parse(&base_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
 
     let language = front.language.clone().unwrap_or_else(|| "en".into());
-    if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if !super::languages::is_language_tag(&language) {
         problems.push(
             doc.error_at_value("language", format!("`{language}` is not a BCP 47 language tag like `en` or `pt-BR`")),
         );

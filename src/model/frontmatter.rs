@@ -5,6 +5,8 @@
 //! need the whole site (does this source slug exist? is this verdict on the
 //! scale?) happen later, in [`crate::model::site`].
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::values::{list_or_null, strict, Date, Link, OneOrMany, VerdictKey, WebUrl};
@@ -29,6 +31,35 @@ pub struct SiteFile {
     pub verdicts: Option<Vec<VerdictEntry>>,
     #[serde(default)]
     pub extra: Option<serde_yaml::Value>,
+    /// More languages of the site, by BCP 47 code (`uk:` alone, with no words, is allowed).
+    #[serde(default)]
+    pub languages: Option<BTreeMap<String, Option<LanguageFile>>>,
+}
+
+/// One entry of `languages:` in `site.yaml`: the site's own words in that language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub description: Option<String>,
+    /// The scale's words, by verdict key (`true`/`false` unquoted are keys too).
+    #[serde(default)]
+    pub verdicts: Option<BTreeMap<VerdictKey, VerdictWordsFile>>,
+    /// Topic names, by topic slug.
+    #[serde(default)]
+    pub topics: Option<BTreeMap<String, strict::Text>>,
+}
+
+/// A verdict's words in one language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictWordsFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub description: Option<String>,
 }
 
 /// `organization:` in `site.yaml`: the fact-checker, ClaimReview's `author`.
@@ -175,3 +206,93 @@ pub struct PageFile {
     #[serde(default, deserialize_with = "strict::option")]
     pub description: Option<String>,
 }
+
+/// `content/claims/SLUG.CODE.md`: a claim's words in another language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimTranslationFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub claim: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub claimed_in: Option<String>,
+    #[serde(default)]
+    pub author: Option<OneOrMany>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// `content/speakers/SLUG.CODE.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerTranslationFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub affiliation: Option<String>,
+}
+
+/// `content/sources/SLUG.CODE.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceTranslationFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub publisher: Option<String>,
+    #[serde(default, deserialize_with = "strict::option")]
+    pub kind: Option<String>,
+}
+
+/// `content/pages/SLUG.CODE.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageTranslationFile {
+    #[serde(default, deserialize_with = "strict::option")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub menu: Option<i64>,
+    /// Meta description, like the original's (not in the spec's key list).
+    #[serde(default, deserialize_with = "strict::option")]
+    pub description: Option<String>,
+}
+
+/// The keys of each kind of content file, and those a translation may set:
+/// the original's other keys are reported as belonging to the original.
+pub const TRANSLATABLE_KEYS: [(&str, &[&str], &[&str]); 4] = [
+    (
+        "claims",
+        &[
+            "claim",
+            "speaker",
+            "verdict",
+            "published",
+            "date",
+            "updated",
+            "claimed_on",
+            "claimed_in",
+            "claim_url",
+            "summary",
+            "title",
+            "topics",
+            "author",
+            "supporting",
+            "contradicting",
+            "corrections",
+            "draft",
+        ],
+        &["claim", "title", "summary", "claimed_in", "author", "draft"],
+    ),
+    ("speakers", &["name", "role", "affiliation", "image", "same_as", "kind"], &["name", "role", "affiliation"]),
+    (
+        "sources",
+        &["title", "publisher", "url", "date", "archive", "archive_file", "kind"],
+        &["title", "publisher", "kind"],
+    ),
+    ("pages", &["title", "menu", "description"], &["title", "menu", "description"]),
+];

@@ -84,10 +84,16 @@ fn drop_unused(site: &mut Site) {
     let keep_source: Vec<bool> =
         site.sources.iter().map(|s| s.file.is_some() || !s.supports.is_empty() || !s.contradicts.is_empty()).collect();
     let keep_topic: Vec<bool> = site.topics.iter().map(|t| !t.claims.is_empty()).collect();
-    if keep_speaker.iter().chain(&keep_source).chain(&keep_topic).any(|keep| !keep) {
-        let speaker_map = compact(&mut site.speakers, &keep_speaker);
-        let source_map = compact(&mut site.sources, &keep_source);
-        let topic_map = compact(&mut site.topics, &keep_topic);
+    retain(site, &keep_speaker, &keep_source, &keep_topic);
+}
+
+/// Keeps the speakers, sources and topics marked, renumbering the claims'
+/// references (a language's version keeps only what its claims use).
+pub fn retain(site: &mut Site, keep_speaker: &[bool], keep_source: &[bool], keep_topic: &[bool]) {
+    if keep_speaker.iter().chain(keep_source).chain(keep_topic).any(|keep| !keep) {
+        let speaker_map = compact(&mut site.speakers, keep_speaker);
+        let source_map = compact(&mut site.sources, keep_source);
+        let topic_map = compact(&mut site.topics, keep_topic);
         for claim in &mut site.claims {
             claim.speaker = speaker_map[claim.speaker];
             claim.topics.iter_mut().for_each(|t| *t = topic_map[*t]);

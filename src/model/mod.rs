@@ -8,8 +8,10 @@
 
 pub mod build;
 mod config;
+mod edition;
 pub mod frontmatter;
 pub mod index;
+pub mod languages;
 pub mod quotes;
 pub mod resolve;
 pub mod site;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::frontmatter::SpeakerKind;
 use super::values::{Date, WebUrl};
 use super::verdict::VerdictScale;
+use crate::i18n::Words;
 
 /// Options that change what the model holds.
 #[derive(Debug, Clone, Default)]
@@ -201,4 +202,19 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Claims per verdict over the whole site, in scale order.
     pub verdict_counts: Vec<usize>,
+    /// The theme's words in this site's language (`config.language`).
+    pub words: Arc<Words>,
+    /// Where this language's pages live in the output: `""` for the default
+    /// language, `"uk/"` for another.
+    pub prefix: String,
+    /// The site in each other language of `languages`, in `site.yaml` order
+    /// (empty for a one-language site, and inside a language's version).
+    pub translations: Vec<Site>,
+}
+
+impl Site {
+    /// The site in every language: this one first, then its translations.
+    pub fn languages(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(&self.translations)
+    }
 }

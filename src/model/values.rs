@@ -157,7 +157,7 @@ impl<'de> Deserialize<'de> for WebUrl {
 
 /// A verdict key. `verdict: true` and `verdict: false` without quotes are YAML
 /// booleans; the spec accepts them as the keys `true` and `false`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VerdictKey(pub String);
 
 impl<'de> Deserialize<'de> for VerdictKey {

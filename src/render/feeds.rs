@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::languages::Versions;
 use super::markdown::plain_text;
+use super::pages::{all_pages, PageId};
 use super::views::{claim_path, Urls};
 use crate::model::{Claim, Site};
 
@@ -88,7 +90,16 @@ pub fn atom_feed(site: &Site, urls: &Urls) -> String {
         let _ = writeln!(
             xml,
             "    <summary>{}</summary>",
-            xml_escape(&format!("{} said: “{}” — {}. {}", speaker.name, claim.claim, verdict.label, summary))
+            xml_escape(&site.words.format(
+                "feed_claim_summary",
+                None,
+                &[
+                    ("speaker", &speaker.name),
+                    ("claim", &claim.claim),
+                    ("verdict", &verdict.label),
+                    ("summary", &summary)
+                ]
+            ))
         );
         xml.push_str("  </entry>\n");
     }
@@ -117,7 +128,8 @@ pub fn corrections_feed(site: &Site, urls: &Urls) -> String {
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
-    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&format!("{}: corrections", site.config.title)));
+    let title = site.words.format("feed_corrections_title", None, &[("site", &site.config.title)]);
+    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&title));
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -141,7 +153,8 @@ pub fn corrections_feed(site: &Site, urls: &Urls) -> String {
         let correction = &claim.corrections[k];
         let link = urls.permalink(&claim_path(claim));
         xml.push_str("  <entry>\n");
-        let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&format!("Correction: {}", claim.title)));
+        let title = site.words.format("feed_correction_entry", None, &[("claim", &claim.title)]);
+        let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&title));
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
@@ -158,17 +171,46 @@ pub fn corrections_feed(site: &Site, urls: &Urls) -> String {
     xml
 }
 
-/// `sitemap.xml` for every HTML page given as (output path, last modification).
-pub fn sitemap(urls: &Urls, pages: &[(String, Option<String>)]) -> String {
+/// `sitemap.xml`: every HTML page of every language, each with its
+/// versions in the other languages (`xhtml:link`, as search engines read
+/// them) when the site has several.
+pub fn sitemap(site: &Site, versions: &Versions) -> String {
+    let several = !site.translations.is_empty();
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    for (path, lastmod) in pages {
-        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&urls.permalink(path)));
-        if let Some(lastmod) = lastmod {
-            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+    xml.push_str(if several { " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n" } else { ">\n" });
+    for language in site.languages() {
+        let urls = Urls::new(language);
+        // Archived copies and embeds are not pages for search engines (`PageId::in_sitemap`).
+        for id in all_pages(language).into_iter().filter(|id| id.in_sitemap()) {
+            let path = id.path(language);
+            let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&urls.permalink(&path)));
+            if let PageId::Claim(i) = id {
+                let claim = &language.claims[i];
+                let _ = write!(
+                    xml,
+                    "<lastmod>{}</lastmod>",
+                    claim.modified().unwrap_or(claim.published).max(claim.published)
+                );
+            }
+            for alternate in versions.alternates(&path, &language.config.language) {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml_escape(&alternate.code),
+                    xml_escape(&alternate.permalink)
+                );
+            }
+            if let Some(default) = versions.default_version(&path) {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                    xml_escape(&default)
+                );
+            }
+            xml.push_str("</url>\n");
         }
-        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

@@ -95,6 +95,8 @@ pub fn globals_fingerprint(site: &Site) -> u64 {
         (&c.organization.name, &c.organization.url, &c.organization.logo, c.extra.to_string()),
         menu,
         scale,
+        // The theme's words: a word file edited changes every page.
+        site.languages().map(|l| l.words.fingerprint).collect::<Vec<_>>(),
     ))
 }
 

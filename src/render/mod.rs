@@ -10,10 +10,12 @@
 //! in the site root).
 
 pub mod card;
+mod chart;
 pub mod feeds;
 pub mod graph;
 pub mod highlight;
 pub mod jsonld;
+pub mod languages;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
@@ -21,6 +23,7 @@ mod renderer;
 pub mod search;
 pub mod theme;
 pub mod views;
+pub mod words;
 
 use std::path::Path;
 
@@ -88,21 +91,38 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagno
 /// not by the output. All problems are collected; on problems, some files may
 /// already have been handed over.
 pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
-    render_selected_into(site, theme, &all_pages(site), true, sink)
+    let versions = languages::Versions::of(site);
+    render_selected_into(site, theme, &versions, &all_language_pages(site), true, sink)
 }
 
-/// Renders the pages `selected` (and, with `extras`, the feeds, sitemap,
-/// search index, open data and theme assets) in parallel into `sink`.
+/// Every page of every language: (index in [`Site::languages`], page).
+pub fn all_language_pages(site: &Site) -> Vec<(usize, PageId)> {
+    site.languages()
+        .enumerate()
+        .flat_map(|(n, language)| all_pages(language).into_iter().map(move |id| (n, id)))
+        .collect()
+}
+
+/// Renders the pages `selected` ((language index, page) pairs; and, with
+/// `extras`, the feeds, sitemap, search index, open data and theme assets)
+/// in parallel into `sink`. `versions` are [`languages::Versions::of`] the site.
 pub fn render_selected_into(
     site: &Site,
     theme: &Theme,
-    selected: &[PageId],
+    versions: &languages::Versions,
+    selected: &[(usize, PageId)],
     extras: bool,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
-    let renderer = Renderer::new(site, theme);
+    let card_cache = std::sync::Arc::new(card::cache::CardCache::in_site(&site.root));
+    let renderers: Vec<Renderer> = site
+        .languages()
+        .map(|language| {
+            Renderer::new(language, theme).with_versions(versions).with_card_cache(std::sync::Arc::clone(&card_cache))
+        })
+        .collect();
     let problems = std::sync::Mutex::new(Vec::new());
-    selected.par_iter().for_each(|&id| match renderer.render_page(id) {
+    selected.par_iter().for_each(|&(n, id)| match renderers[n].render_page(id) {
         Ok(output) => sink(output),
         Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
     });
@@ -113,12 +133,48 @@ pub fn render_selected_into(
         return Err(problems);
     }
     if extras {
-        renderer.extra_outputs(&all_pages(site)).into_par_iter().for_each(sink);
+        renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
+        renderers[0].shared_outputs(versions).into_par_iter().for_each(sink);
     }
-    // When every card of the site was just drawn or taken from the cache,
-    // the cache's other entries are cards nothing shows any more.
-    if selected.iter().filter(|id| matches!(id, PageId::Card(_))).count() == site.claims.len() {
-        renderer.card_cache.prune();
+    // When every card of the site, in every language, was just drawn or taken
+    // from the cache, the cache's other entries are cards nothing shows any more.
+    let cards: usize = site.languages().map(|l| l.claims.len()).sum();
+    if selected.iter().filter(|(_, id)| matches!(id, PageId::Card(_))).count() == cards {
+        card_cache.prune();
     }
     Ok(())
+}
+
+/// Every page and generated file of the languages other than the default
+/// one, rendered whole (for `serve`, which plans changes in the default
+/// language only).
+pub fn render_translations(
+    site: &Site,
+    theme: &Theme,
+    versions: &languages::Versions,
+    asset_versions: bool,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let outputs = std::sync::Mutex::new(Vec::new());
+    let problems = std::sync::Mutex::new(Vec::new());
+    site.translations.par_iter().for_each(|language| {
+        let renderer = Renderer::with_asset_versions(language, theme, asset_versions).with_versions(versions);
+        let pages: Vec<Result<Output, Vec<Diagnostic>>> =
+            all_pages(language).into_par_iter().map(|id| renderer.render_page(id)).collect();
+        let mut done = Vec::with_capacity(pages.len());
+        for page in pages {
+            match page {
+                Ok(output) => done.push(output),
+                Err(mut p) => problems.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut p),
+            }
+        }
+        done.extend(renderer.language_outputs());
+        outputs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).append(&mut done);
+    });
+    let mut problems = problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        problems.dedup();
+        return Err(problems);
+    }
+    Ok(outputs.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }

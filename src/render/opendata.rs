@@ -33,12 +33,16 @@ struct Elements<'a> {
 }
 
 impl Serialize for Elements<'_> {
+    /// Every fact check in every language, each with its own `inLanguage`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.site.claims.iter().map(|claim| claim_review(self.site, self.urls, claim)))
+        serializer.collect_seq(self.site.languages().flat_map(|language| {
+            let urls = if language.prefix.is_empty() { self.urls.clone() } else { Urls::new(language) };
+            language.claims.iter().map(move |claim| claim_review(language, &urls, claim))
+        }))
     }
 }
 
-/// `claims.json`.
+/// `claims.json` (`site` is the default language's).
 pub fn claims_json(site: &Site, urls: &Urls) -> String {
     let feed = DataFeed {
         context: "https://schema.org",
@@ -50,7 +54,7 @@ pub fn claims_json(site: &Site, urls: &Urls) -> String {
             .map(|c| c.modified().unwrap_or(c.published).max(c.published))
             .max()
             .map(|d| d.to_string()),
-        name: format!("{}: fact checks", site.config.title),
+        name: site.words.format("open_data_name", None, &[("site", &site.config.title)]),
         url: urls.permalink("claims.json"),
     };
     serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n"
@@ -83,10 +87,24 @@ fn field(text: &str) -> String {
     }
 }
 
-/// `claims.csv`.
+/// `claims.csv`: one row per fact check and language; a site in several
+/// languages has a `language` column too.
 pub fn claims_csv(site: &Site, urls: &Urls) -> String {
+    let several = !site.translations.is_empty();
     let mut csv = CSV_COLUMNS.join(",");
+    if several {
+        csv.push_str(",language");
+    }
     csv.push_str("\r\n");
+    for language in site.languages() {
+        let language_urls = Urls::new(language);
+        let urls = if language.prefix.is_empty() { urls } else { &language_urls };
+        rows(language, urls, several, &mut csv);
+    }
+    csv
+}
+
+fn rows(site: &Site, urls: &Urls, with_language: bool, csv: &mut String) {
     for claim in &site.claims {
         let verdict = &site.scale.verdicts[claim.verdict];
         let topics: Vec<&str> = claim.topics.iter().map(|&t| site.topics[t].name.as_str()).collect();
@@ -104,9 +122,12 @@ pub fn claims_csv(site: &Site, urls: &Urls) -> String {
             claim.contradicting.len().to_string(),
         ];
         csv.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+        if with_language {
+            csv.push(',');
+            csv.push_str(&field(&site.config.language));
+        }
         csv.push_str("\r\n");
     }
-    csv
 }
 
 #[cfg(test)]

@@ -4,24 +4,31 @@
 //! its template. What each kind of page fills in is in [`super::pages`].
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Tera};
 
 use super::card::cache::CardCache;
+use super::languages::{Alternate, Versions};
 use super::pages::{PageDraft, PageId};
 use super::theme::{describe_origin, error_chain, Theme};
 use super::views::*;
+use super::words::WordFunction;
 use super::{body_diagnostics, feeds, fnv1a, markdown, opendata, search, Output};
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
 
 /// What every page needs, computed once per build.
 pub struct Renderer<'a> {
+    /// The site in the language being rendered.
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub urls: Urls,
+    /// The theme's templates with `t()` giving this language's words.
+    tera: Tera,
+    /// The languages each page exists in (empty for a one-language site).
+    versions: Option<&'a Versions>,
     /// The `site` and `assets` variables, shared by every page.
     globals: Context,
     /// Each claim's card, by claim index, built on first use: a full build
@@ -36,7 +43,9 @@ pub struct Renderer<'a> {
     /// Claim indices per verdict, newest first.
     pub(crate) claims_by_verdict: Vec<Vec<usize>>,
     /// Share cards drawn by earlier builds (`.verdict-cache/cards/`).
-    pub(crate) card_cache: CardCache,
+    /// Shared by the renderers of every language of a build, so that pruning
+    /// it knows every card any language shows.
+    pub(crate) card_cache: Arc<CardCache>,
 }
 
 #[derive(Serialize)]
@@ -44,8 +53,13 @@ struct SiteView<'a> {
     title: &'a str,
     description: Option<&'a str>,
     language: &'a str,
+    /// `rtl` or `ltr`.
+    dir: &'static str,
     base_url: &'a str,
     base_path: &'a str,
+    /// Where the files every language shares are (`claims.json`): the
+    /// `base_url` path, without the language's folder.
+    root_url: &'a str,
     organization: OrganizationView<'a>,
     extra: &'a serde_json::Value,
     menu: Vec<MenuItem>,
@@ -98,6 +112,11 @@ pub(crate) struct PageMeta {
     url: String,
     permalink: String,
     og_type: &'static str,
+    /// Every language's version of this page, itself included; empty when
+    /// it exists in one language only.
+    alternates: Vec<Alternate>,
+    /// The default language's version (`hreflang="x-default"`).
+    x_default: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -115,8 +134,10 @@ impl<'a> Renderer<'a> {
             title: &config.title,
             description: config.description.as_deref(),
             language: &config.language,
+            dir: if site.words.rtl { "rtl" } else { "ltr" },
             base_url: &config.base_url,
             base_path: &config.base_path,
+            root_url: &config.base_path,
             organization: OrganizationView {
                 name: &config.organization.name,
                 url: &config.organization.url,
@@ -165,9 +186,9 @@ impl<'a> Renderer<'a> {
             .filter(|(name, _)| name.ends_with(".css") || name.ends_with(".js"))
             .map(|(name, asset)| {
                 let url = if asset_versions {
-                    format!("{}?v={:08x}", urls.url(name), fnv1a(&asset.bytes) as u32)
+                    format!("{}?v={:08x}", urls.shared(name), fnv1a(&asset.bytes) as u32)
                 } else {
-                    urls.url(name)
+                    urls.shared(name)
                 };
                 (name.replace(['.', '/', '-'], "_"), url)
             })
@@ -177,9 +198,13 @@ impl<'a> Renderer<'a> {
         for (i, claim) in site.claims.iter().enumerate() {
             claims_by_verdict[claim.verdict].push(i);
         }
+        let mut tera = theme.tera.clone();
+        tera.register_function("t", WordFunction::new(Arc::clone(&site.words)));
         Renderer {
             site,
             theme,
+            tera,
+            versions: None,
             globals,
             cards: lazy(site.claims.len()),
             speaker_views: lazy(site.speakers.len()),
@@ -187,13 +212,29 @@ impl<'a> Renderer<'a> {
             source_views: lazy(site.sources.len()),
             listed_sources: site.sources.iter().enumerate().filter(|(_, s)| s.has_page).map(|(i, _)| i).collect(),
             claims_by_verdict,
-            card_cache: CardCache::in_site(&site.root),
+            card_cache: Arc::new(CardCache::in_site(&site.root)),
             urls,
         }
     }
 
+    /// Draws and keeps share cards in `cache`, shared with the other languages' renderers.
+    pub fn with_card_cache(mut self, cache: Arc<CardCache>) -> Self {
+        self.card_cache = cache;
+        self
+    }
+
+    /// Pages name their versions in the other languages of `versions`.
+    pub fn with_versions(mut self, versions: &'a Versions) -> Self {
+        self.versions = Some(versions);
+        self
+    }
+
     pub(crate) fn meta(&self, kind: &'static str, path: &str, title: String, description: Option<String>) -> PageMeta {
         let fallback = self.site.config.description.clone().unwrap_or_else(|| self.site.config.title.clone());
+        let (alternates, x_default) = match self.versions {
+            Some(versions) => (versions.alternates(path, &self.site.config.language), versions.default_version(path)),
+            None => (Vec::new(), None),
+        };
         PageMeta {
             kind,
             title,
@@ -201,6 +242,22 @@ impl<'a> Renderer<'a> {
             url: self.urls.url(path),
             permalink: self.urls.permalink(path),
             og_type: if kind == "claim" { "article" } else { "website" },
+            alternates,
+            x_default,
+        }
+    }
+
+    /// The theme's word `key` in this language, placeholders filled as plain text.
+    pub(crate) fn word(&self, key: &str, count: Option<usize>, values: &[(&str, &str)]) -> String {
+        self.site.words.format(key, count.map(|n| n as u64), values)
+    }
+
+    /// The title of list page `page`: `Speakers (page 2)`.
+    pub(crate) fn numbered(&self, title: &str, page: usize) -> String {
+        if page > 1 {
+            self.word("page_numbered", None, &[("title", title), ("page", &page.to_string())])
+        } else {
+            title.to_string()
         }
     }
 
@@ -221,7 +278,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub(crate) fn source_view(&self, i: usize) -> &SourceView {
-        self.source_views[i].get_or_init(|| SourceView::new(&self.urls, &self.site.sources[i]))
+        self.source_views[i].get_or_init(|| SourceView::new(&self.urls, &self.site.sources[i], &self.site.words))
     }
 
     /// Markdown to HTML, with body problems turned into diagnostics at their file line.
@@ -275,8 +332,10 @@ impl<'a> Renderer<'a> {
             return Err(problems);
         }
         let template = id.template();
-        match self.theme.tera.render(template, &context) {
-            Ok(html) => Ok(Output { path: id.output_path(site), bytes: html.into_bytes() }),
+        match self.tera.render(template, &context) {
+            Ok(html) => {
+                Ok(Output { path: format!("{}{}", site.prefix, id.output_path(site)), bytes: html.into_bytes() })
+            }
             Err(error) => {
                 let file = describe_origin(&site.root, template, self.theme.templates.get(template));
                 Err(vec![Diagnostic::file_error(
@@ -287,66 +346,53 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The non-HTML files: feed, sitemap, robots.txt, search index, theme assets.
-    pub fn extra_outputs(&self, pages: &[PageId]) -> Vec<Output> {
+    /// The non-HTML files of this language, under its folder: feeds and
+    /// search index.
+    pub fn language_outputs(&self) -> Vec<Output> {
         let site = self.site;
-        let sitemap = || {
-            let sitemap_pages: Vec<(String, Option<String>)> = pages
-                .iter()
-                .filter(|id| id.in_sitemap())
-                .map(|&id| {
-                    let lastmod = match id {
-                        PageId::Claim(i) => {
-                            let claim = &site.claims[i];
-                            Some(claim.modified().unwrap_or(claim.published).max(claim.published).to_string())
-                        }
-                        _ => None,
-                    };
-                    (id.path(site), lastmod)
-                })
-                .collect();
-            feeds::sitemap(&self.urls, &sitemap_pages)
-        };
-        // Each walks the whole site; on a large one they are worth doing side by side.
-        let ((feed, search), sitemap) = rayon::join(
-            || rayon::join(|| feeds::atom_feed(site, &self.urls), || feeds::search_index(site, &self.urls)),
-            sitemap,
-        );
+        let (feed, search) =
+            rayon::join(|| feeds::atom_feed(site, &self.urls), || feeds::search_index(site, &self.urls));
         let mut outputs = vec![
             Output { path: "feed.xml".into(), bytes: feed.into_bytes() },
-            Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
             Output { path: "search-index.json".into(), bytes: search.into_bytes() },
-            Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
-            Output { path: "claims.json".into(), bytes: opendata::claims_json(site, &self.urls).into_bytes() },
             Output {
                 path: "corrections/feed.xml".into(),
                 bytes: feeds::corrections_feed(site, &self.urls).into_bytes(),
             },
-            Output { path: "claims.csv".into(), bytes: opendata::claims_csv(site, &self.urls).into_bytes() },
         ];
         outputs.extend(search::search_outputs(site, &self.urls));
+        for output in &mut outputs {
+            output.path.insert_str(0, &site.prefix);
+        }
+        outputs
+    }
+
+    /// Every non-HTML file of a default-language renderer: its own and the shared ones.
+    pub fn extra_outputs(&self, versions: &Versions) -> Vec<Output> {
+        let mut outputs = self.language_outputs();
+        outputs.extend(self.shared_outputs(versions));
+        outputs
+    }
+
+    /// The files every language shares, at the root: sitemap (every page of
+    /// every language), robots.txt, open data (every fact check in every
+    /// language) and the theme's assets. `site` is the default language's.
+    pub fn shared_outputs(&self, versions: &Versions) -> Vec<Output> {
+        let site = self.site;
+        let (sitemap, (json, csv)) = rayon::join(
+            || feeds::sitemap(site, versions),
+            || rayon::join(|| opendata::claims_json(site, &self.urls), || opendata::claims_csv(site, &self.urls)),
+        );
+        let mut outputs = vec![
+            Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
+            Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
+            Output { path: "claims.json".into(), bytes: json.into_bytes() },
+            Output { path: "claims.csv".into(), bytes: csv.into_bytes() },
+        ];
         for (name, asset) in &self.theme.assets {
             outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
         }
         outputs
-    }
-}
-
-/// The title of list page `page`: `Speakers (page 2)`.
-pub(crate) fn numbered(title: &str, page: usize) -> String {
-    if page > 1 {
-        format!("{title} (page {page})")
-    } else {
-        title.to_string()
-    }
-}
-
-/// The English plural ending for a count.
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -22,7 +22,6 @@ use serde::Serialize;
 
 use super::views::{claim_path, Urls};
 use super::Output;
-use crate::model::slug::slugify;
 use crate::model::Site;
 
 /// Claims per `docs/N.json` shard.
@@ -33,15 +32,34 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
-/// The words of a text as the index and the search script see them:
-/// lowercase ASCII letters and digits (other letters transliterated).
+/// The words of a text as the index and the search script see them, in any
+/// script: compatibility-decomposed (NFKD) with combining marks dropped
+/// (`é` → `e`, Arabic vowel marks gone), lowercased, split at every
+/// character that is neither a letter nor a digit (Unicode `Alphabetic` and
+/// `N`); one-letter words and English stop words left out. `search.js` does
+/// exactly the same with `normalize("NFKD")` and `\p{Alphabetic}`.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    slugify(text)
-        .split('-')
-        .filter(|w| w.len() > 1 && !STOP_WORDS.contains(w))
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect::<String>().to_lowercase();
+    folded
+        .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+        .filter(|w| w.chars().count() > 1 && !STOP_WORDS.contains(w))
         .map(str::to_string)
         .collect::<Vec<_>>()
         .into_iter()
+}
+
+/// The shard of the words that start with `prefix` (their first two
+/// letters): the letters themselves when they are ASCII, so that file names
+/// stay ASCII, else their code points (`u43f-435` for `пе`).
+pub fn shard_name(prefix: &str) -> String {
+    if prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+        prefix.to_string()
+    } else {
+        let points: Vec<String> = prefix.chars().map(|c| format!("{:x}", u32::from(c))).collect();
+        format!("u{}", points.join("-"))
+    }
 }
 
 /// Ascending ids as base-36 deltas: `[3, 10, 11]` → `"3,7,1"`.
@@ -115,7 +133,7 @@ pub fn search_outputs(site: &Site, urls: &Urls) -> Vec<Output> {
 
     let mut shards: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
     for (word, ids) in &terms {
-        let shard: String = word.chars().take(2).collect();
+        let shard = shard_name(&word.chars().take(2).collect::<String>());
         shards.entry(shard).or_default().insert(word, encode(ids));
     }
     for (shard, entries) in shards {
@@ -138,7 +156,7 @@ pub fn search_outputs(site: &Site, urls: &Urls) -> Vec<Output> {
                     site.speakers[claim.speaker].name.clone(),
                     verdict.key.clone(),
                     verdict.label.clone(),
-                    claim.published.human(),
+                    site.words.date(claim.published),
                 ]
             })
             .collect();
@@ -181,7 +199,19 @@ mod tests {
     #[test]
     fn words_are_folded_and_stop_words_dropped() {
         let found: Vec<String> = words("The Kremlin's “peace plan” — Zelenskyy, Łódź & a 600,000 cap").collect();
-        assert_eq!(found, ["kremlin", "peace", "plan", "zelenskyy", "lodz", "600", "000", "cap"]);
+        // `ł` has no decomposition: browsers keep it too, so queries match.
+        assert_eq!(found, ["kremlin", "peace", "plan", "zelenskyy", "łodz", "600", "000", "cap"]);
+    }
+
+    #[test]
+    fn words_in_cyrillic_and_arabic_are_words() {
+        let found: Vec<String> = words("Ціна на ХЛІБ не зросла — й").collect();
+        assert_eq!(found, ["ціна", "на", "хліб", "не", "зросла"]);
+        // Vowel marks are dropped, as the search script drops them.
+        let found: Vec<String> = words("لَمْ يرتفع سعر الخبز").collect();
+        assert_eq!(found, ["لم", "يرتفع", "سعر", "الخبز"]);
+        assert_eq!(shard_name("хл"), "u445-43b");
+        assert_eq!(shard_name("ab"), "ab");
     }
 
     #[test]

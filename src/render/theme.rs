@@ -89,6 +89,15 @@ pub fn load_theme(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
+    // The `escape` filter escapes as autoescaping does (templates that build
+    // markup for `t(NAME_html=…)` escape the values they put in it).
+    tera.register_filter("escape", |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+        let text = match value {
+            tera::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        Ok(tera::Value::String(escape_html(&text)))
+    });
     super::card::register_functions(&mut tera);
     let raw: Vec<(String, String)> = templates.iter().map(|(name, (text, _))| (name.clone(), text.clone())).collect();
     if let Err(error) = tera.add_raw_templates(raw) {

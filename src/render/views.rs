@@ -7,21 +7,37 @@
 
 use serde::Serialize;
 
+pub use super::chart::scorecard_svg;
+use crate::i18n::Words;
 use crate::model::{Citation, Claim, Date, Page, Site, Source, Speaker, Topic, Verdict};
 
 /// Items per list page; lists longer than this are paginated.
 pub const PER_PAGE: usize = 50;
 
-/// Builds URLs under `base_url`.
+/// Builds URLs under `base_url`, in the folder of the site's language
+/// (`uk/` for a language other than the default).
 #[derive(Debug, Clone)]
 pub struct Urls {
+    /// `base_url` with the language's folder.
     pub base_url: String,
+    /// The path of `base_url` with the language's folder.
     pub base_path: String,
+    /// The path of `base_url` alone: theme assets and open data are shared
+    /// by every language.
+    pub root_path: String,
+    /// `base_url` alone.
+    pub root_url: String,
 }
 
 impl Urls {
     pub fn new(site: &Site) -> Self {
-        Urls { base_url: site.config.base_url.clone(), base_path: site.config.base_path.clone() }
+        let config = &site.config;
+        Urls {
+            base_url: format!("{}{}", config.base_url, site.prefix),
+            base_path: format!("{}{}", config.base_path, site.prefix),
+            root_path: config.base_path.clone(),
+            root_url: config.base_url.clone(),
+        }
     }
     /// Site-relative URL of an output path like `claims/x/` (with the base path prefix).
     pub fn url(&self, path: &str) -> String {
@@ -30,6 +46,14 @@ impl Urls {
     /// Absolute URL of an output path.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+    /// Site-relative URL of a file every language shares (`style.css`).
+    pub fn shared(&self, path: &str) -> String {
+        format!("{}{path}", self.root_path)
+    }
+    /// Absolute URL of a file every language shares (`claims.json`).
+    pub fn shared_permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.root_url)
     }
 }
 
@@ -129,55 +153,17 @@ pub fn breakdown(site: &Site, urls: &Urls, counts: &[usize]) -> Vec<BreakdownRow
         .collect()
 }
 
-/// A verdict breakdown as an SVG bar chart, drawn at build time (no
-/// JavaScript). It is an image with a title and a description that read out
-/// every count, for screen readers; the theme also shows the counts as text.
-pub fn scorecard_svg(rows: &[BreakdownRow], title: &str, id: &str) -> String {
-    use crate::render::markdown::escape;
-    const ROW: usize = 28;
-    const LABEL_WIDTH: usize = 130;
-    const BAR_WIDTH: f64 = 220.0;
-    let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
-    let description =
-        rows.iter().map(|r| format!("{}: {} ({}%)", r.label, r.count, r.percent)).collect::<Vec<_>>().join("; ");
-    let height = rows.len() * ROW;
-    let mut svg = format!(
-        "<svg class=\"scorecard-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape(title),
-        escape(&description)
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let y = i * ROW;
-        let width = (row.count as f64 / max as f64 * BAR_WIDTH).round();
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{}\" class=\"scorecard-label\">{}</text>\
-             <rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{width}\" height=\"18\" rx=\"2\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\" class=\"scorecard-count\">{}</text>",
-            y + 17,
-            escape(&row.label),
-            y + 4,
-            escape(&row.color),
-            LABEL_WIDTH as f64 + width + 6.0,
-            y + 17,
-            row.count
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct DateView {
     /// `2025-11-25`
     pub iso: String,
-    /// `25 November 2025`
+    /// `25 November 2025`, as the page's language writes it.
     pub human: String,
 }
 
-impl From<Date> for DateView {
-    fn from(date: Date) -> Self {
-        DateView { iso: date.to_string(), human: date.human() }
+impl DateView {
+    pub fn new(date: Date, words: &Words) -> Self {
+        DateView { iso: date.to_string(), human: words.date(date) }
     }
 }
 
@@ -228,9 +214,9 @@ impl ClaimCard {
             title: claim.title.clone(),
             claim: claim.claim.clone(),
             summary: claim.summary.clone(),
-            published: claim.published.into(),
-            updated: claim.updated.map(Into::into),
-            claimed_on: claim.claimed_on.map(Into::into),
+            published: DateView::new(claim.published, &site.words),
+            updated: claim.updated.map(|d| DateView::new(d, &site.words)),
+            claimed_on: claim.claimed_on.map(|d| DateView::new(d, &site.words)),
             speaker: SpeakerRef {
                 slug: speaker.slug.clone(),
                 name: speaker.name.clone(),
@@ -314,7 +300,7 @@ impl CitationView {
             passage_url,
             source: SourceRef::new(urls, source),
             link,
-            date: citation.date.or(source.date).map(Into::into),
+            date: citation.date.or(source.date).map(|d| DateView::new(d, &site.words)),
             archive: citation.archive.as_ref().or(source.archive.as_ref()).map(ToString::to_string),
             quote: citation.quote.clone(),
             note: citation.note.clone(),
@@ -400,11 +386,11 @@ pub struct SourceView {
 }
 
 impl SourceView {
-    pub fn new(urls: &Urls, source: &Source) -> Self {
+    pub fn new(urls: &Urls, source: &Source, words: &Words) -> Self {
         SourceView {
             reference: SourceRef::new(urls, source),
             permalink: urls.permalink(&source_path(source)),
-            date: source.date.map(Into::into),
+            date: source.date.map(|d| DateView::new(d, words)),
             archive: source.archive.as_ref().map(ToString::to_string),
             inline: source.file.is_none(),
             supports_count: source.supports.len(),

@@ -71,7 +71,7 @@ pub enum ServeMessage {
 }
 
 /// Folders (under the root) whose contents make the site.
-const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
+const WATCHED_FOLDERS: [&str; 5] = ["content", "templates", "themes", "static", "i18n"];
 
 /// How long the watcher waits for a burst of file events to settle (an
 /// editor's write-to-temp-then-rename is one burst).

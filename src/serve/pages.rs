@@ -22,7 +22,8 @@ use super::state::{Generation, Outcome, Preview, Rebuild};
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
 use crate::render::feeds::FEED_ENTRIES;
-use crate::render::graph::Plan;
+use crate::render::graph::{self, Plan};
+use crate::render::languages::Versions;
 use crate::render::{all_pages, Output, PageId, Renderer};
 use crate::sort_diagnostics;
 
@@ -42,23 +43,33 @@ pub enum Answer {
 /// A page rendered, by output path, or its problems.
 type Rendered = (String, Result<Vec<u8>, Vec<Diagnostic>>);
 
-/// Renders pages in parallel.
-fn render_batch(renderer: &Renderer, batch: Vec<(PageId, String)>) -> Vec<Rendered> {
-    batch.into_par_iter().map(|(id, path)| (path, renderer.render_page(id).map(|output| output.bytes))).collect()
+/// Renders pages in parallel: (language index, page, output path).
+fn render_batch(renderers: &[Renderer], batch: Vec<(usize, PageId, String)>) -> Vec<Rendered> {
+    batch.into_par_iter().map(|(n, id, path)| (path, renderers[n].render_page(id).map(|output| output.bytes))).collect()
 }
 
-/// The generated files that are not pages: made together, on request or when the author pauses.
-fn is_generated(path: &str) -> bool {
-    matches!(
-        path,
-        "feed.xml"
-            | "robots.txt"
-            | "search-index.json"
-            | "sitemap.xml"
-            | "claims.json"
-            | "claims.csv"
-            | "corrections/feed.xml"
-    ) || (path.starts_with("search/") && path.ends_with(".json"))
+/// The generated files that are not pages: made together, on request or when
+/// the author pauses. `languages` are the folders of the other languages
+/// (`uk/`), which have their own feeds and search index.
+fn is_generated(path: &str, languages: &[&str]) -> bool {
+    let in_language = |prefix: &&str| {
+        path.strip_prefix(*prefix).is_some_and(|rest| {
+            matches!(rest, "feed.xml" | "search-index.json" | "corrections/feed.xml")
+                || (rest.starts_with("search/") && rest.ends_with(".json"))
+        })
+    };
+    languages.iter().any(in_language)
+        || matches!(
+            path,
+            "feed.xml"
+                | "robots.txt"
+                | "search-index.json"
+                | "sitemap.xml"
+                | "claims.json"
+                | "claims.csv"
+                | "corrections/feed.xml"
+        )
+        || (path.starts_with("search/") && path.ends_with(".json"))
 }
 
 /// The file a page is rendered from (claims, free pages, speakers and sources
@@ -79,8 +90,28 @@ impl Preview {
     /// own file changed, or that failed before). Every other page of the plan
     /// is left to be rendered when asked for or in the background.
     pub(super) fn finish(&mut self, site: Site, plan: Plan, changed: Vec<PathBuf>, started: Instant) -> Outcome {
-        let Plan { render: pages, remove, full } = plan;
+        let Plan { render: pages, mut remove, full } = plan;
         let Some(theme) = self.theme.clone() else { return Outcome::Failed(Vec::new()) };
+        // The other languages, each planned against its own snapshot; `None`
+        // when the languages, or which pages exist where, changed: then every
+        // page of every language links other versions than before.
+        let changed_set: HashSet<PathBuf> = changed.iter().cloned().collect();
+        let versions = Versions::of(&site).fingerprint();
+        let same_languages = self.language_snapshots.len() == site.translations.len()
+            && self.language_snapshots.iter().zip(&site.translations).all(|((code, _), l)| *code == l.config.language)
+            && (site.translations.is_empty() || self.versions == versions);
+        let translated: Option<Vec<Plan>> = same_languages.then(|| {
+            site.translations
+                .iter()
+                .zip(&self.language_snapshots)
+                .map(|(language, (_, old))| graph::plan(old, language, &changed_set).0)
+                .collect()
+        });
+        let full = full || translated.is_none() || translated.iter().flatten().any(|p| p.full);
+        let translated = translated.unwrap_or_default();
+        for (language, plan) in site.translations.iter().zip(&translated) {
+            remove.extend(plan.remove.iter().map(|path| format!("{}{path}", language.prefix)));
+        }
         for path in &remove {
             self.cache.remove(path);
             if self.render_problems.remove(path).is_some() {
@@ -93,7 +124,10 @@ impl Preview {
         // refreshed when the author pauses, or when asked for: they are not
         // what an open tab shows, and on a large site the search index alone
         // takes a few hundred milliseconds.
-        let lists_changed = full || !remove.is_empty() || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
+        let lists_changed = full
+            || !remove.is_empty()
+            || translated.iter().any(|p| !p.render.is_empty())
+            || pages.iter().any(|id| !matches!(id, PageId::Claim(_)));
         let feed_changed = pages.iter().any(|id| matches!(id, PageId::Claim(i) if *i < FEED_ENTRIES));
         self.generated_files_stale |= lists_changed || feed_changed;
 
@@ -107,22 +141,40 @@ impl Preview {
             self.cache.mark_pages_stale();
             self.cache.remove_kind(Kind::Asset);
             written = self.put_assets();
-            deferred = pages.iter().map(|&id| (id, id.output_path(&site))).collect();
+            for language in site.languages() {
+                deferred.extend(
+                    all_pages(language)
+                        .into_iter()
+                        .map(|id| (id, format!("{}{}", language.prefix, id.output_path(language)))),
+                );
+            }
         } else {
-            for &id in &pages {
-                let path = id.output_path(&site);
-                let wanted = self.cache.contains(&path)
-                    || self.render_problems.contains_key(&path)
-                    || own_file(&site, id).is_some_and(|f| changed_files.contains(f));
-                if wanted {
-                    now.push((id, path));
-                } else {
-                    deferred.push((id, path));
+            let planned = std::iter::once((0, &site, pages.as_slice())).chain(
+                site.translations
+                    .iter()
+                    .zip(&translated)
+                    .enumerate()
+                    .map(|(n, (l, p))| (n + 1, l, p.render.as_slice())),
+            );
+            for (n, language, ids) in planned {
+                for &id in ids {
+                    let path = format!("{}{}", language.prefix, id.output_path(language));
+                    let wanted = self.cache.contains(&path)
+                        || self.render_problems.contains_key(&path)
+                        || own_file(language, id).is_some_and(|f| changed_files.contains(f));
+                    if wanted {
+                        now.push((n, id, path));
+                    } else {
+                        deferred.push((id, path));
+                    }
                 }
             }
         }
+        let language_snapshots = super::state::language_snapshots(&site);
         let generation = Generation::of(site, theme);
         self.page_index = None;
+        self.language_snapshots = language_snapshots;
+        self.versions = versions;
         let results = render_batch(generation.borrow_dependent(), now);
         let page_count = results.len();
         for (path, result) in results {
@@ -202,12 +254,19 @@ impl Preview {
         std::mem::take(&mut self.render_problems_changed).then(|| self.render_problem_list())
     }
 
-    /// The page of the current site at an output path.
-    fn page_id(&mut self, path: &str) -> Option<PageId> {
+    /// The page of the current site at an output path: (language index, page).
+    fn page_id(&mut self, path: &str) -> Option<(usize, PageId)> {
         let site = self.generation.as_ref()?.site();
-        let index = self
-            .page_index
-            .get_or_insert_with(|| all_pages(site).into_iter().map(|id| (id.output_path(site), id)).collect());
+        let index = self.page_index.get_or_insert_with(|| {
+            site.languages()
+                .enumerate()
+                .flat_map(|(n, language)| {
+                    all_pages(language)
+                        .into_iter()
+                        .map(move |id| (format!("{}{}", language.prefix, id.output_path(language)), (n, id)))
+                })
+                .collect()
+        });
         index.get(path).copied()
     }
 
@@ -231,11 +290,11 @@ impl Preview {
 
     fn find(&mut self, path: &str) -> Option<Answer> {
         let found = |bytes| Some(Answer::Found { path: path.to_string(), bytes });
-        if let Some(id) = self.page_id(path) {
+        if let Some((n, id)) = self.page_id(path) {
             if let Some(cached) = self.cache.get(path).filter(|c| c.fresh) {
                 return found(cached.bytes);
             }
-            let result = self.generation.as_ref()?.borrow_dependent().render_page(id).map(|output| output.bytes);
+            let result = self.generation.as_ref()?.renderer(n).render_page(id).map(|output| output.bytes);
             return match self.keep_rendered(path, result) {
                 Some(bytes) => {
                     self.cache.put(path.to_string(), bytes, Kind::Page);
@@ -255,7 +314,13 @@ impl Preview {
             Some(cached) => return found(cached.bytes),
             None => {}
         }
-        if is_generated(path) && self.generated_files_stale {
+        let prefixes: Vec<String> = self
+            .generation
+            .as_ref()
+            .map(|g| g.site().translations.iter().map(|l| l.prefix.clone()).collect())
+            .unwrap_or_default();
+        let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+        if is_generated(path, &prefixes) && self.generated_files_stale {
             self.refresh_generated_files();
             return self.cache.get(path).and_then(|c| found(c.bytes));
         }
@@ -285,17 +350,18 @@ impl Preview {
             if self.cache.is_fresh(&path) {
                 continue;
             }
-            if let Some(id) = self.page_id(&path) {
-                batch.push((id, path));
+            if let Some((n, id)) = self.page_id(&path) {
+                batch.push((n, id, path));
             }
         }
         self.queue_length.store(self.queue.len(), Ordering::Relaxed);
         let Some(generation) = self.generation.as_ref() else { return 0 };
         // One page after another on this thread: the background leaves the
         // other core to the browser and to the requests being answered.
-        let renderer = generation.borrow_dependent();
-        let results: Vec<Rendered> =
-            batch.into_iter().map(|(id, path)| (path, renderer.render_page(id).map(|o| o.bytes))).collect();
+        let results: Vec<Rendered> = batch
+            .into_iter()
+            .map(|(n, id, path)| (path, generation.renderer(n).render_page(id).map(|o| o.bytes)))
+            .collect();
         let count = results.len();
         let mut keep = Vec::with_capacity(count);
         for (path, result) in results {
@@ -364,16 +430,20 @@ impl Preview {
         written
     }
 
-    /// Output path → page of the current site (for tests).
+    /// Output path → page of the current site, in every language (for tests).
     pub fn page_paths(&mut self) -> HashMap<String, PageId> {
         self.page_id("");
-        self.page_index.clone().unwrap_or_default()
+        self.page_index.iter().flatten().map(|(path, &(_, id))| (path.clone(), id)).collect()
     }
 }
 
-/// The feed, sitemap, search index, open data (and theme assets) of a site.
+/// The feed, sitemap, search index, open data (and theme assets) of a site,
+/// in every language.
 pub(super) fn make_generated_files(generation: &Generation) -> Vec<Output> {
-    generation.borrow_dependent().extra_outputs(&all_pages(generation.site()))
+    let renderers = generation.borrow_dependent();
+    let mut extras = renderers[0].extra_outputs(&generation.borrow_owner().versions);
+    extras.extend(renderers[1..].iter().flat_map(Renderer::language_outputs));
+    extras
 }
 
 #[cfg(test)]

@@ -43,12 +43,15 @@ impl Preview {
         if !self.clean || !self.load_problems.is_empty() || self.registry.is_none() {
             return None;
         }
-        let Built { mut site, theme } = match Arc::try_unwrap(self.generation.take()?) {
-            Ok(generation) => generation.into_owner(),
+        let (mut site, theme) = match Arc::try_unwrap(self.generation.take()?) {
+            Ok(generation) => {
+                let Built { site, theme, .. } = generation.into_owner();
+                (site, theme)
+            }
             // The generated files are being made from it on another thread: patch a copy.
             Err(shared) => {
                 let built = shared.borrow_owner();
-                Built { site: built.site.clone(), theme: Arc::clone(&built.theme) }
+                (built.site.clone(), Arc::clone(&built.theme))
             }
         };
         let patch = self.patch_into(&mut site, files);

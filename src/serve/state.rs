@@ -24,6 +24,7 @@ use crate::model::resolve::Registry;
 use crate::model::site::ModelOptions;
 use crate::model::{build_site, Site, WebUrl};
 use crate::render::graph::{self, Plan, Snapshot};
+use crate::render::languages::Versions;
 use crate::render::theme::{load_theme, Theme};
 use crate::render::{all_pages, PageId, Renderer};
 use crate::{sort_diagnostics, BuildError};
@@ -79,30 +80,52 @@ enum Input {
     Ignored,
 }
 
-/// A site and the theme it is rendered with.
+/// A site, the theme it is rendered with, and which pages exist in which
+/// of its languages.
 pub(super) struct Built {
     pub(super) site: Site,
     pub(super) theme: Arc<Theme>,
+    pub(super) versions: Versions,
 }
 
+/// One renderer per language of a site, the default language first.
+pub(super) type Renderers<'a> = Vec<Renderer<'a>>;
+
 self_cell::self_cell!(
-    /// A site with its renderer, which builds each card and list entry once
-    /// and keeps it for every page rendered from this site, whether now, on
-    /// request or in the background.
+    /// A site with its renderers (one per language), which build each card
+    /// and list entry once and keep it for every page rendered from this
+    /// site, whether now, on request or in the background.
     pub(super) struct Generation {
         owner: Built,
         #[covariant]
-        dependent: Renderer,
+        dependent: Renderers,
     }
 );
 
 impl Generation {
     pub(super) fn of(site: Site, theme: Arc<Theme>) -> Generation {
-        Generation::new(Built { site, theme }, |built| Renderer::with_asset_versions(&built.site, &built.theme, false))
+        let versions = Versions::of(&site);
+        Generation::new(Built { site, theme, versions }, |built| {
+            let cache = Arc::new(crate::render::card::cache::CardCache::in_site(&built.site.root));
+            built
+                .site
+                .languages()
+                .map(|language| {
+                    Renderer::with_asset_versions(language, &built.theme, false)
+                        .with_versions(&built.versions)
+                        .with_card_cache(Arc::clone(&cache))
+                })
+                .collect()
+        })
     }
 
     pub(super) fn site(&self) -> &Site {
         &self.borrow_owner().site
+    }
+
+    /// The renderer of language `n` of [`Site::languages`] (0: the default language).
+    pub(super) fn renderer(&self, n: usize) -> &Renderer<'_> {
+        &self.borrow_dependent()[n]
     }
 }
 
@@ -121,6 +144,10 @@ pub struct Preview {
     /// Counts the sites kept: generated files made from an older one are dropped.
     pub(super) generation_stamp: u64,
     pub(super) snapshot: Snapshot,
+    /// The other languages' snapshots (code, snapshot) and which pages exist
+    /// in which language ([`Versions::fingerprint`]), as the current site has them.
+    pub(super) language_snapshots: Vec<(String, Snapshot)>,
+    pub(super) versions: u64,
     /// Lookups of the site's speakers, sources and topics, to patch claims in.
     pub(super) registry: Option<Registry>,
     /// `snapshot` and `registry` are still to be taken from the current site.
@@ -134,7 +161,8 @@ pub struct Preview {
     pub(super) generated_paths: HashSet<String>,
     pub(super) cache: Arc<Cache>,
     /// Output path → page of the current site, built when first needed.
-    pub(super) page_index: Option<HashMap<String, PageId>>,
+    /// Output path → (language index, page) of the current site, made on first use.
+    pub(super) page_index: Option<HashMap<String, (usize, PageId)>>,
     /// Output paths of pages to render in the background, in order, and the same as a set.
     pub(super) queue: VecDeque<String>,
     pub(super) queued: HashSet<String>,
@@ -178,6 +206,8 @@ impl Preview {
             generation: None,
             generation_stamp: 0,
             snapshot: Snapshot::default(),
+            language_snapshots: Vec::new(),
+            versions: 0,
             registry: None,
             lookups_pending: false,
             clean: false,
@@ -225,6 +255,8 @@ impl Preview {
         if let Some(generation) = &self.generation {
             let site = generation.site();
             self.snapshot = Snapshot::of(site);
+            self.language_snapshots = language_snapshots(site);
+            self.versions = generation.borrow_owner().versions.fingerprint();
             self.registry = Some(Registry::lookup_only(&site.speakers, &site.sources, &site.topics));
         }
     }
@@ -277,7 +309,8 @@ impl Preview {
             return Input::Ignored;
         }
         match first.as_str() {
-            "site.yaml" => Input::Config,
+            // The theme's words change every page, like site.yaml.
+            "site.yaml" | "i18n" => Input::Config,
             "content" if load::content_kind(relative).is_some() => Input::Content,
             "content" if relative.extension().is_some_and(|e| e == "md") => Input::Ignored,
             "content" => Input::ContentOther,
@@ -287,6 +320,7 @@ impl Preview {
                 match in_theme {
                     Ok(rest) if rest.starts_with("templates") => Input::Templates,
                     Ok(rest) if rest.starts_with("static") => Input::ThemeAssets,
+                    Ok(rest) if rest.starts_with("i18n") => Input::Config,
                     _ => Input::Ignored,
                 }
             }
@@ -348,7 +382,10 @@ impl Preview {
             return self.render_all(changed, started);
         }
         let claims_only = content_files.iter().all(|p| load::content_kind(p) == Some(ContentKind::Claim));
-        if claims_only && !content_files.is_empty() {
+        // The fast path patches the default language alone; a site in several
+        // languages rebuilds its model, which makes every language again.
+        let one_language = self.loaded.as_ref().is_none_or(|l| l.config.languages.is_none());
+        if one_language && claims_only && !content_files.is_empty() {
             if let Some(outcome) = self.patch_claims(&content_files, changed.clone(), started) {
                 return outcome;
             }
@@ -362,7 +399,7 @@ impl Preview {
         self.load_problems.remove(&shown);
         let parsed = match load::content_kind(relative) {
             Some(kind) if self.root.join(relative).is_file() => {
-                let (parsed, problems) = load::parse_file(&self.root, kind, relative);
+                let (parsed, problems) = load::parse_file(&self.root, kind, relative, &loaded.language_codes());
                 let errors: Vec<Diagnostic> = problems.into_iter().filter(|d| d.severity == Severity::Error).collect();
                 if !errors.is_empty() {
                     self.load_problems.insert(shown, errors);
@@ -498,4 +535,9 @@ impl Preview {
             .filter_map(|(name, bytes)| self.cache.put(name.clone(), bytes, Kind::Asset).then_some(name))
             .collect()
     }
+}
+
+/// The snapshots of a site's other languages, by code.
+pub(super) fn language_snapshots(site: &Site) -> Vec<(String, Snapshot)> {
+    site.translations.iter().map(|l| (l.config.language.clone(), Snapshot::of(l))).collect()
 }

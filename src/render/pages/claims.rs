@@ -4,8 +4,8 @@
 use super::share::ShareView;
 use super::PageDraft;
 use crate::render::jsonld;
-use crate::render::renderer::{numbered, PageMeta, Renderer};
-use crate::render::views::{page_slice, CitationView, ClaimView, CorrectionView, Pagination};
+use crate::render::renderer::{PageMeta, Renderer};
+use crate::render::views::{page_slice, CitationView, ClaimView, CorrectionView, DateView, Pagination};
 
 impl Renderer<'_> {
     /// `claims/`, `claims/page/N/`: every fact check, newest first.
@@ -17,8 +17,8 @@ impl Renderer<'_> {
         self.meta(
             "claims",
             &page.path,
-            numbered("All fact checks", n),
-            Some(format!("Every fact check published by {}.", site.config.organization.name)),
+            self.numbered(&self.word("claims_title", None, &[]), n),
+            Some(self.word("claims_description", None, &[("organization", &site.config.organization.name)])),
         )
     }
 
@@ -38,9 +38,9 @@ impl Renderer<'_> {
             corrections: claim
                 .corrections
                 .iter()
-                .map(|c| CorrectionView { date: c.date.into(), note: c.note.clone() })
+                .map(|c| CorrectionView { date: DateView::new(c.date, &site.words), note: c.note.clone() })
                 .collect(),
-            modified: claim.modified().map(Into::into),
+            modified: claim.modified().map(|d| DateView::new(d, &site.words)),
             file: claim.file.to_string_lossy().replace('\\', "/"),
         };
         page.context.insert("claim", &view);
@@ -48,7 +48,12 @@ impl Renderer<'_> {
         page.context.insert("jsonld", &jsonld::script_safe(&jsonld::claim_review(site, &self.urls, claim)));
         let verdict = &site.scale.verdicts[claim.verdict];
         let description = claim.summary.clone().unwrap_or_else(|| {
-            format!("{} said: “{}” Our verdict: {}.", site.speakers[claim.speaker].name, claim.claim, verdict.label)
+            let speaker = &site.speakers[claim.speaker].name;
+            self.word(
+                "claim_description",
+                None,
+                &[("speaker", speaker), ("claim", &claim.claim), ("verdict", &verdict.label)],
+            )
         });
         self.meta("claim", &page.path, claim.title.clone(), Some(description))
     }

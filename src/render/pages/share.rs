@@ -60,8 +60,17 @@ impl ShareView {
             card_url: urls.permalink(&format!("{base}card.png")),
             card_width: card::WIDTH,
             card_height: card::HEIGHT,
-            card_alt: format!("{}: “{}” — {}. {}", verdict.label, claim.claim, speaker.name, site.config.title),
-            embed_code: iframe(&embed_url, &claim.title),
+            card_alt: site.words.format(
+                "card_alt",
+                None,
+                &[
+                    ("verdict", &verdict.label),
+                    ("claim", &claim.claim),
+                    ("speaker", &speaker.name),
+                    ("site", &site.config.title),
+                ],
+            ),
+            embed_code: iframe(&embed_url, &site.words.format("embed_title", None, &[("title", &claim.title)])),
             embed_url,
             embed_width: EMBED_WIDTH,
             embed_height: EMBED_HEIGHT,
@@ -70,12 +79,13 @@ impl ShareView {
     }
 }
 
-/// The `<iframe>` code of an embed. Its `title` names the frame for screen readers.
+/// The `<iframe>` code of an embed. Its `title` (the `embed_title` word) names
+/// the frame for screen readers.
 fn iframe(embed_url: &str, title: &str) -> String {
     format!(
         "<iframe src=\"{}\" width=\"{EMBED_WIDTH}\" height=\"{EMBED_HEIGHT}\" title=\"{}\" style=\"border: 0; max-width: 100%;\" loading=\"lazy\"></iframe>",
         escape(embed_url),
-        escape(&format!("Fact check: {title}"))
+        escape(title)
     )
 }
 
@@ -111,7 +121,7 @@ impl Renderer<'_> {
     /// card was drawn before.
     pub(crate) fn render_card(&self, i: usize) -> Result<Output, Vec<Diagnostic>> {
         let site = self.site;
-        let path = PageId::Card(i).output_path(site);
+        let path = format!("{}{}", site.prefix, PageId::Card(i).output_path(site));
         let view = CardView::new(site, &site.claims[i]);
         match card::draw_card_cached(self.theme, &view, &self.card_cache) {
             Ok(bytes) => Ok(Output { path, bytes }),
@@ -135,7 +145,7 @@ impl Renderer<'_> {
             author_name: &config.organization.name,
             author_url: &config.organization.url,
             provider_name: &config.title,
-            provider_url: &config.base_url,
+            provider_url: &self.urls.base_url,
             html: &share.embed_code,
             width: share.embed_width,
             height: share.embed_height,
@@ -146,6 +156,6 @@ impl Renderer<'_> {
         // Serialising plain strings and numbers cannot fail.
         let mut json = serde_json::to_string_pretty(&response).unwrap_or_default();
         json.push('\n');
-        Output { path: PageId::OEmbed(i).output_path(site), bytes: json.into_bytes() }
+        Output { path: format!("{}{}", site.prefix, PageId::OEmbed(i).output_path(site)), bytes: json.into_bytes() }
     }
 }

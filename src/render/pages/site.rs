@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{PageDraft, HOME_CLAIMS};
 use crate::render::feeds;
 use crate::render::markdown;
-use crate::render::renderer::{numbered, PageMeta, Renderer};
+use crate::render::renderer::{PageMeta, Renderer};
 use crate::render::views::{breakdown, page_slice, scorecard_svg, ClaimCard, DateView, Pagination};
 
 /// One entry of the corrections page.
@@ -23,10 +23,10 @@ impl Renderer<'_> {
         let site = self.site;
         let latest: Vec<usize> = (0..site.claims.len().min(HOME_CLAIMS)).collect();
         let rows = breakdown(site, &self.urls, &site.verdict_counts);
-        let title = format!("All {} fact checks by verdict", site.claims.len());
+        let title = self.word("home_breakdown_title", Some(site.claims.len()), &[]);
         let context = &mut page.context;
         context.insert("claims", &self.cards(&latest));
-        context.insert("breakdown_svg", &scorecard_svg(&rows, &title, "site-scorecard"));
+        context.insert("breakdown_svg", &scorecard_svg(&rows, &title, "site-scorecard", site.words.rtl));
         context.insert("breakdown", &rows);
         context.insert("total", &site.claims.len());
         self.meta("home", &page.path, site.config.title.clone(), site.config.description.clone())
@@ -49,7 +49,11 @@ impl Renderer<'_> {
             .iter()
             .map(|&(c, k)| {
                 let correction = &site.claims[c].corrections[k];
-                CorrectionEntry { date: correction.date.into(), note: correction.note.clone(), claim: self.card(c) }
+                CorrectionEntry {
+                    date: DateView::new(correction.date, &site.words),
+                    note: correction.note.clone(),
+                    claim: self.card(c),
+                }
             })
             .collect();
         let context = &mut page.context;
@@ -57,19 +61,26 @@ impl Renderer<'_> {
         context.insert("pagination", &Pagination::new(&self.urls, "corrections/", n, all.len()));
         context.insert("corrections_feed_url", &self.urls.url("corrections/feed.xml"));
         let description =
-            format!("Every correction {} has made to its fact checks, newest first.", site.config.organization.name);
-        self.meta("corrections", &page.path, numbered("Corrections", n), Some(description))
+            self.word("corrections_description", None, &[("organization", &site.config.organization.name)]);
+        let title = self.numbered(&self.word("corrections_title", None, &[]), n);
+        self.meta("corrections", &page.path, title, Some(description))
     }
 
     /// `search/`: the client-side search page.
     pub(crate) fn render_search(&self, page: &mut PageDraft) -> PageMeta {
         page.context.insert("search_base", &self.urls.url("search/"));
-        let description = format!("Search the fact checks of {}.", self.site.config.title);
-        self.meta("search", &page.path, "Search".into(), Some(description))
+        let words: std::collections::BTreeMap<&str, _> =
+            ["search_no_match", "search_results", "search_results_truncated"]
+                .into_iter()
+                .filter_map(|key| Some((key, self.site.words.word(key)?)))
+                .collect();
+        page.context.insert("search_words", &serde_json::to_string(&words).unwrap_or_default());
+        let description = self.word("search_description", None, &[("site", &self.site.config.title)]);
+        self.meta("search", &page.path, self.word("search_title", None, &[]), Some(description))
     }
 
     /// `404.html`, for static hosts.
     pub(crate) fn render_not_found(&self, page: &mut PageDraft) -> PageMeta {
-        self.meta("404", &page.path, "Page not found".into(), None)
+        self.meta("404", &page.path, self.word("not_found_title", None, &[]), None)
     }
 }

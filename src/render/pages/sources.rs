@@ -2,7 +2,7 @@
 //! or contradicts, and a source's published archived copy.
 
 use super::PageDraft;
-use crate::render::renderer::{numbered, PageMeta, Renderer};
+use crate::render::renderer::{PageMeta, Renderer};
 use crate::render::views::{page_slice, source_path, ClaimCard, Pagination, SourceView};
 
 impl Renderer<'_> {
@@ -15,8 +15,8 @@ impl Renderer<'_> {
         self.meta(
             "sources",
             &page.path,
-            numbered("Sources", n),
-            Some("The evidence behind our fact checks, and which claims each source supports or contradicts.".into()),
+            self.numbered(&self.word("sources_title", None, &[]), n),
+            Some(self.word("sources_description", None, &[])),
         )
     }
 
@@ -37,13 +37,16 @@ impl Renderer<'_> {
         context.insert("supports", &pick(true));
         context.insert("contradicts", &pick(false));
         context.insert("pagination", &Pagination::new(&self.urls, &source_path(source), n, entries.len()));
-        let summary = format!(
-            "{}: cited as supporting evidence in {} and as contradicting evidence in {} fact check(s).",
-            source.title,
-            source.supports.len(),
-            source.contradicts.len()
+        let (supports, contradicts) = (
+            self.site.words.number(source.supports.len() as i64),
+            self.site.words.number(source.contradicts.len() as i64),
         );
-        self.meta("source", &page.path, numbered(&source.title, n), Some(summary))
+        let summary = self.word(
+            "source_description",
+            None,
+            &[("source", &source.title), ("supports", &supports), ("contradicts", &contradicts)],
+        );
+        self.meta("source", &page.path, self.numbered(&source.title, n), Some(summary))
     }
 
     /// `sources/SLUG/archive/`: the archived copy quotes are checked against.
@@ -53,8 +56,12 @@ impl Renderer<'_> {
         page.context.insert("source", self.source_view(i));
         page.context.insert("archive_file", &source.archive_file);
         page.context.insert("paragraphs", &crate::model::quotes::paragraphs(text));
-        let description =
-            format!("The archived copy of {} that quotes on this site are checked against.", source.title);
-        self.meta("archive", &page.path, format!("Archived copy: {}", source.title), Some(description))
+        let description = self.word("archive_description", None, &[("source", &source.title)]);
+        self.meta(
+            "archive",
+            &page.path,
+            self.word("archive_title", None, &[("source", &source.title)]),
+            Some(description),
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! The speaker pages: everyone checked, and one speaker's scorecard and claims.
 
 use super::PageDraft;
-use crate::render::renderer::{numbered, plural, PageMeta, Renderer};
+use crate::render::renderer::{PageMeta, Renderer};
 use crate::render::views::{page_slice, scorecard_svg, speaker_path, Pagination, SpeakerView};
 
 impl Renderer<'_> {
@@ -15,11 +15,8 @@ impl Renderer<'_> {
         self.meta(
             "speakers",
             &page.path,
-            numbered("Speakers", n),
-            Some(format!(
-                "Everyone whose statements {} has checked, with their scorecards.",
-                site.config.organization.name
-            )),
+            self.numbered(&self.word("speakers_title", None, &[]), n),
+            Some(self.word("speakers_description", None, &[("organization", &site.config.organization.name)])),
         )
     }
 
@@ -28,19 +25,16 @@ impl Renderer<'_> {
         let speaker = &self.site.speakers[i];
         let bio = self.body(&speaker.bio, speaker.file.as_deref(), speaker.body_line, &mut page.problems);
         let view = self.speaker_view(i);
-        let title = format!("{}: {} statement(s) checked, by verdict", speaker.name, speaker.claims.len());
+        let count = Some(speaker.claims.len());
+        let title = self.word("speaker_scorecard_title", count, &[("speaker", &speaker.name)]);
         let context = &mut page.context;
-        context.insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard"));
+        context
+            .insert("scorecard_svg", &scorecard_svg(&view.breakdown, &title, "speaker-scorecard", self.site.words.rtl));
         context.insert("speaker", view);
         context.insert("bio", &bio);
         context.insert("claims", &self.cards(page_slice(&speaker.claims, n)));
         context.insert("pagination", &Pagination::new(&self.urls, &speaker_path(speaker), n, speaker.claims.len()));
-        let description = format!(
-            "{} fact check{} of statements by {}.",
-            speaker.claims.len(),
-            plural(speaker.claims.len()),
-            speaker.name
-        );
-        self.meta("speaker", &page.path, numbered(&speaker.name, n), Some(description))
+        let description = self.word("speaker_description", count, &[("speaker", &speaker.name)]);
+        self.meta("speaker", &page.path, self.numbered(&speaker.name, n), Some(description))
     }
 }

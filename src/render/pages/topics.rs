@@ -1,7 +1,7 @@
 //! The topic pages: every topic, and the claims about one.
 
 use super::PageDraft;
-use crate::render::renderer::{numbered, PageMeta, Renderer};
+use crate::render::renderer::{PageMeta, Renderer};
 use crate::render::views::{page_slice, topic_path, Pagination, TopicView};
 
 impl Renderer<'_> {
@@ -11,7 +11,8 @@ impl Renderer<'_> {
         let shown: Vec<&TopicView> = page_slice(&all, n).iter().map(|&i| self.topic_view(i)).collect();
         page.context.insert("topics", &shown);
         page.context.insert("pagination", &Pagination::new(&self.urls, "topics/", n, all.len()));
-        self.meta("topics", &page.path, numbered("Topics", n), Some("Fact checks by topic.".into()))
+        let title = self.numbered(&self.word("topics_title", None, &[]), n);
+        self.meta("topics", &page.path, title, Some(self.word("topics_description", None, &[])))
     }
 
     /// `topics/SLUG/`: the claims about one topic.
@@ -20,6 +21,7 @@ impl Renderer<'_> {
         page.context.insert("topic", self.topic_view(i));
         page.context.insert("claims", &self.cards(page_slice(&topic.claims, n)));
         page.context.insert("pagination", &Pagination::new(&self.urls, &topic_path(topic), n, topic.claims.len()));
-        self.meta("topic", &page.path, numbered(&topic.name, n), Some(format!("Fact checks about {}.", topic.name)))
+        let description = self.word("topic_description", None, &[("topic", &topic.name)]);
+        self.meta("topic", &page.path, self.numbered(&topic.name, n), Some(description))
     }
 }

@@ -1,7 +1,7 @@
 //! The verdict pages: the rating scale, and the claims given each verdict.
 
 use super::PageDraft;
-use crate::render::renderer::{numbered, PageMeta, Renderer};
+use crate::render::renderer::{PageMeta, Renderer};
 use crate::render::views::{page_slice, verdict_path, Pagination, VerdictView};
 
 impl Renderer<'_> {
@@ -19,8 +19,8 @@ impl Renderer<'_> {
         self.meta(
             "verdicts",
             &page.path,
-            "Our verdicts".into(),
-            Some("The rating scale we use, what each verdict means, and how often we give it.".into()),
+            self.word("verdicts_title", None, &[]),
+            Some(self.word("verdicts_description", None, &[])),
         )
     }
 
@@ -32,10 +32,10 @@ impl Renderer<'_> {
         page.context.insert("claims", &self.cards(page_slice(claims, n)));
         page.context.insert("pagination", &Pagination::new(&self.urls, &verdict_path(verdict), n, claims.len()));
         let description = if verdict.description.is_empty() {
-            format!("Statements rated {}.", verdict.label)
+            self.word("verdict_description", None, &[("verdict", &verdict.label)])
         } else {
             verdict.description.clone()
         };
-        self.meta("verdict", &page.path, numbered(&verdict.label, n), Some(description))
+        self.meta("verdict", &page.path, self.numbered(&verdict.label, n), Some(description))
     }
 }

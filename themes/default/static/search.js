@@ -5,8 +5,27 @@
   "use strict";
   const STOP = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with"]);
   const cache = new Map();
+  // The same folding as the index (src/render/search.rs): NFKD, marks
+  // dropped, lowercase, split at whatever is neither a letter nor a digit.
   const words = (text) =>
-    text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1 && !STOP.has(w));
+    text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter((w) => [...w].length > 1 && !STOP.has(w));
+  const shardName = (prefix) =>
+    /^[a-z0-9]+$/.test(prefix) ? prefix : "u" + [...prefix].map((c) => c.codePointAt(0).toString(16)).join("-");
+  // The page's words for the status line, with its language's plural rules.
+  const lang = document.documentElement.lang || "en";
+  const plurals = new Intl.PluralRules(lang);
+  const numbers = new Intl.NumberFormat(lang);
+  const say = (root, key, count, values = {}) => {
+    let forms = {};
+    try {
+      forms = JSON.parse(root.dataset.words || "{}")[key] || {};
+    } catch (error) {
+      forms = {};
+    }
+    const text = typeof forms === "string" ? forms : forms[plurals.select(count)] || forms.other || "";
+    return text.replace(/\{(\w+)\}/g, (whole, name) =>
+      name === "count" ? numbers.format(count) : name in values ? numbers.format(values[name]) : whole);
+  };
   const decode = (text) => {
     const ids = [];
     let previous = 0;
@@ -54,7 +73,7 @@
     };
 
     const idsFor = async (word, prefix) => {
-      const shard = (await load(`terms/${word.slice(0, 2)}.json`)) || {};
+      const shard = (await load(`terms/${shardName([...word].slice(0, 2).join(""))}.json`)) || {};
       if (!prefix) return new Set(decode(shard[word]));
       const ids = new Set();
       for (const [term, list] of Object.entries(shard)) if (term.startsWith(word)) for (const id of decode(list)) ids.add(id);
@@ -94,7 +113,14 @@
       });
       results.replaceChildren(...items);
       root.classList.toggle("has-results", items.length > 0);
-      if (status) status.textContent = ids.length === 0 ? "No fact check matches." : `${ids.length} fact check${ids.length === 1 ? "" : "s"}${ids.length > shown.length ? `, the ${shown.length} newest shown` : ""}.`;
+      if (status) {
+        status.textContent =
+          ids.length === 0
+            ? say(root, "search_no_match", 0)
+            : ids.length > shown.length
+              ? say(root, "search_results_truncated", ids.length, { shown: shown.length })
+              : say(root, "search_results", ids.length);
+      }
     };
 
     let timer = 0;
