@@ -252,7 +252,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let rendered = std::sync::atomic::AtomicUsize::new(0);
     render::render_selected_into(site, theme, &versions, &selected, extras, &|output| {
         rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Err(error) = writer.put(&output.path, &output.bytes) {
+        if let Err(error) = writer.put_output(&output) {
             write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
         }
     })

@@ -288,7 +288,8 @@ fn cards_are_byte_identical_from_build_to_build_and_reused_from_the_cache() {
     // and the build copies the entry.
     let (name, original) = entries.iter().next().unwrap();
     let marked = [original.as_slice(), b"marker"].concat();
-    fs::write(cache.join(name), &marked).unwrap();
+    fs::write(cache.join("marked"), &marked).unwrap();
+    fs::rename(cache.join("marked"), cache.join(name)).unwrap();
     fs::write(cache.join("00000000000000000000000000000000.png"), b"\x89PNG\r\n\x1a\nstale").unwrap();
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}Gone.{% endblock content %}");
     let full = build(&site);
@@ -305,6 +306,51 @@ fn cards_are_byte_identical_from_build_to_build_and_reused_from_the_cache() {
         assert!(first[path] == third[path], "{path} differs from the first build");
     }
     assert_eq!(read_tree_bytes(&cache).len(), 2);
+}
+
+/// A card in the output is the cache's file under a second name (a hard
+/// link): a build into a new folder creates no file for a card it did not
+/// draw, and the card keeps the bytes and time it was drawn with.
+#[cfg(unix)]
+#[test]
+fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
+    use std::os::unix::fs::MetadataExt;
+    let site = share_site();
+    let build = |site: &TestSite| verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    build(&site);
+    let cards: Vec<String> =
+        read_tree_bytes(&site.public()).into_keys().filter(|path| path.ends_with("/card.png")).collect();
+    assert_eq!(cards.len(), 2, "{cards:?}");
+    let cache = site.path(".verdict-cache/cards");
+    let entries: BTreeMap<u64, std::path::PathBuf> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (fs::metadata(&path).unwrap().ino(), path)
+        })
+        .collect();
+    let drawn = read_tree_bytes(&site.public());
+
+    // A new output folder, the cache kept.
+    fs::remove_dir_all(site.public()).unwrap();
+    let fresh = build(&site);
+    assert!(fresh.changed > 0, "{fresh:?}");
+    for card in &cards {
+        let output = site.public().join(card);
+        let metadata = fs::metadata(&output).unwrap();
+        let entry = entries.get(&metadata.ino()).unwrap_or_else(|| panic!("{card} is not a cache entry's file"));
+        assert_eq!(fs::metadata(entry).unwrap().modified().unwrap(), metadata.modified().unwrap());
+        assert!(fs::read(&output).unwrap() == drawn[card], "{card} has other bytes than the card drawn first");
+    }
+    // Pages are written, not linked.
+    let page = fs::metadata(site.public().join(cards[0].replace("card.png", "index.html"))).unwrap();
+    assert!(!entries.contains_key(&page.ino()));
+
+    // Deleting the cache leaves the output's cards whole (a link is a name, not the file).
+    fs::remove_dir_all(site.path(".verdict-cache")).unwrap();
+    for card in &cards {
+        assert!(fs::read(site.public().join(card)).unwrap() == drawn[card], "{card} lost its bytes");
+    }
 }
 
 #[test]
@@ -354,9 +400,12 @@ fn an_incremental_build_renders_a_claims_share_files_only_when_its_card_changed(
     build(&site);
     let before = share_stamps(&site, &["agreed", "long"]);
     let cache = site.path(".verdict-cache/cards");
-    // Mark the cached cards: a card taken from the cache would now change in the output.
+    // Mark the cached cards: a card taken from the cache would now change in
+    // the output. Entries are replaced, as the cache replaces them: an entry
+    // and the output's card are one file, so writing into it would change both.
     for (name, bytes) in read_tree_bytes(&cache) {
-        fs::write(cache.join(name), [bytes.as_slice(), b"marker"].concat()).unwrap();
+        fs::write(cache.join("marked"), [bytes.as_slice(), b"marker"].concat()).unwrap();
+        fs::rename(cache.join("marked"), cache.join(name)).unwrap();
     }
 
     // The analysis alone: of the pages and share files, only the claim page is

@@ -25,7 +25,7 @@ pub mod theme;
 pub mod views;
 pub mod words;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -41,6 +41,15 @@ pub struct Output {
     /// Path inside the output folder, `/`-separated (`claims/x/index.html`).
     pub path: String,
     pub bytes: Vec<u8>,
+    /// A file that holds exactly `bytes` and never changes (a share card in
+    /// the card cache): the writer may hard-link it instead of writing a copy.
+    pub link: Option<PathBuf>,
+}
+
+impl Output {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Output {
+        Output { path: path.into(), bytes: bytes.into(), link: None }
+    }
 }
 
 /// Problems found in a Markdown body, as diagnostics at their line and

@@ -334,7 +334,7 @@ impl<'a> Renderer<'a> {
         let template = id.template();
         match self.tera.render(template, &context) {
             Ok(html) => {
-                Ok(Output { path: format!("{}{}", site.prefix, id.output_path(site)), bytes: html.into_bytes() })
+                Ok(Output::new(format!("{}{}", site.prefix, id.output_path(site)), html.into_bytes()))
             }
             Err(error) => {
                 let file = describe_origin(&site.root, template, self.theme.templates.get(template));
@@ -353,12 +353,9 @@ impl<'a> Renderer<'a> {
         let (feed, search) =
             rayon::join(|| feeds::atom_feed(site, &self.urls), || feeds::search_index(site, &self.urls));
         let mut outputs = vec![
-            Output { path: "feed.xml".into(), bytes: feed.into_bytes() },
-            Output { path: "search-index.json".into(), bytes: search.into_bytes() },
-            Output {
-                path: "corrections/feed.xml".into(),
-                bytes: feeds::corrections_feed(site, &self.urls).into_bytes(),
-            },
+            Output::new("feed.xml", feed.into_bytes()),
+            Output::new("search-index.json", search.into_bytes()),
+            Output::new("corrections/feed.xml", feeds::corrections_feed(site, &self.urls).into_bytes()),
         ];
         outputs.extend(search::search_outputs(site, &self.urls));
         for output in &mut outputs {
@@ -384,13 +381,13 @@ impl<'a> Renderer<'a> {
             || rayon::join(|| opendata::claims_json(site, &self.urls), || opendata::claims_csv(site, &self.urls)),
         );
         let mut outputs = vec![
-            Output { path: "robots.txt".into(), bytes: feeds::robots(&self.urls).into_bytes() },
-            Output { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() },
-            Output { path: "claims.json".into(), bytes: json.into_bytes() },
-            Output { path: "claims.csv".into(), bytes: csv.into_bytes() },
+            Output::new("robots.txt", feeds::robots(&self.urls).into_bytes()),
+            Output::new("sitemap.xml", sitemap.into_bytes()),
+            Output::new("claims.json", json.into_bytes()),
+            Output::new("claims.csv", csv.into_bytes()),
         ];
         for (name, asset) in &self.theme.assets {
-            outputs.push(Output { path: name.clone(), bytes: asset.bytes.clone() });
+            outputs.push(Output::new(name.clone(), asset.bytes.clone()));
         }
         outputs
     }

@@ -140,10 +140,7 @@ pub fn search_outputs(site: &Site, urls: &Urls) -> Vec<Output> {
         outputs.push(json(format!("search/terms/{shard}.json"), &entries));
     }
     for ((kind, key), ids) in &facets {
-        outputs.push(Output {
-            path: format!("search/facets/{kind}/{key}.json"),
-            bytes: format!("\"{}\"", encode(ids)).into_bytes(),
-        });
+        outputs.push(Output::new(format!("search/facets/{kind}/{key}.json"), format!("\"{}\"", encode(ids)).into_bytes()));
     }
     for (n, chunk) in site.claims.chunks(DOCS_PER_SHARD).enumerate() {
         let docs: Vec<Doc> = chunk
@@ -189,7 +186,7 @@ pub fn search_outputs(site: &Site, urls: &Urls) -> Vec<Output> {
 }
 
 fn json(path: String, value: &impl Serialize) -> Output {
-    Output { path, bytes: serde_json::to_vec(value).unwrap_or_default() }
+    Output::new(path, serde_json::to_vec(value).unwrap_or_default())
 }
 
 #[cfg(test)]

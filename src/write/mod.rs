@@ -32,6 +32,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use crate::render::Output;
+
 /// The manifest file in every output folder verdict writes.
 pub const MANIFEST: &str = ".verdict-output";
 const MANIFEST_HEADER: &str =
@@ -223,6 +225,17 @@ impl Writer {
     /// bytes (the site's `static/` files go first and win). Unchanged files
     /// are left as they are.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.put_or_link(path, bytes, None)
+    }
+
+    /// Adds one rendered file, as [`Writer::put`] does; a file the renderer
+    /// says already holds its bytes (a cached share card) is hard-linked
+    /// rather than copied, where the file system allows.
+    pub fn put_output(&self, output: &Output) -> Result<(), WriteError> {
+        self.put_or_link(&output.path, &output.bytes, output.link.as_deref())
+    }
+
+    fn put_or_link(&self, path: &str, bytes: &[u8], link: Option<&Path>) -> Result<(), WriteError> {
         let relative = safe_relative(path).ok_or_else(|| {
             WriteError::Refused(format!("refusing to write `{path}`: it is not a path inside the output folder"))
         })?;
@@ -232,7 +245,11 @@ impl Writer {
         if self.live {
             let current = self.out.join(&relative);
             if self.live_manifest.contains(path) {
-                if fs::read(&current).is_ok_and(|old| old == bytes) {
+                let unchanged = match link {
+                    Some(from) if tree::same_file(from, &current) => true,
+                    _ => fs::read(&current).is_ok_and(|old| old == bytes),
+                };
+                if unchanged {
                     return Ok(());
                 }
             } else if fs::symlink_metadata(&current).is_ok() {
@@ -250,7 +267,9 @@ impl Writer {
         if let Some(folder) = target.parent() {
             fs::create_dir_all(folder).map_err(io_error(shown.parent().unwrap_or(&self.shown)))?;
         }
-        tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
+        if !link.is_some_and(|from| tree::link_file(from, &target).is_ok()) {
+            tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
+        }
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

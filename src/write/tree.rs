@@ -147,6 +147,23 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::write(path, bytes)
 }
 
+/// Makes `path` another name of the file `from` (a hard link), replacing
+/// what was at `path` as [`replace_file`] does. Fails where hard links
+/// cannot be made (another file system, a file system without them).
+pub fn link_file(from: &Path, path: &Path) -> io::Result<()> {
+    fs::remove_file(path).or_else(ignore_missing)?;
+    fs::hard_link(from, path)
+}
+
+/// Whether two paths name the same file (the same inode on the same device).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 /// Removes the file at `path`, then every folder above it that became empty,
 /// up to (not including) `root`.
 pub fn remove_file_and_empty_parents(root: &Path, path: &Path) -> io::Result<()> {

@@ -11,6 +11,10 @@
 //! through every card of the site (a full build) removes the entries it did
 //! not use, so the folder holds the current cards, and after incremental
 //! builds at most the earlier versions of the cards they redrew.
+//!
+//! An entry never changes once stored (a new card gets a new key), so `verdict
+//! build` hard-links it into the output rather than writing a copy: a build
+//! into a new folder then creates no file for a card it did not draw.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -92,28 +96,32 @@ impl CardCache {
         format!("{:032x}", hasher.finish128().as_u128())
     }
 
-    /// The card stored under `key`, if there is a whole one.
-    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+    /// The card stored under `key`, if there is a whole one, with the file
+    /// that holds it.
+    pub fn get(&self, key: &str) -> Option<(Vec<u8>, PathBuf)> {
         self.remember(key);
-        let bytes = fs::read(self.dir.as_ref()?.join(format!("{key}.png"))).ok()?;
+        let path = self.dir.as_ref()?.join(format!("{key}.png"));
+        let bytes = fs::read(&path).ok()?;
         // Entries are renamed into place whole, but a file someone else put there may not be a PNG.
-        bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some(bytes)
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some((bytes, path))
     }
 
     /// Stores a card. Written to a temporary name and renamed, so that a
     /// reader (another build, an interrupted one) never sees half a file.
-    /// Failing to write is not an error: the cache only saves time.
-    pub fn put(&self, key: &str, png: &[u8]) {
+    /// Failing to write is not an error: the cache only saves time. Returns
+    /// the entry's file when it was stored.
+    pub fn put(&self, key: &str, png: &[u8]) -> Option<PathBuf> {
         self.remember(key);
-        let Some(dir) = &self.dir else { return };
-        if fs::create_dir_all(dir).is_err() {
-            return;
-        }
+        let dir = self.dir.as_ref()?;
+        fs::create_dir_all(dir).ok()?;
         let temporary =
             dir.join(format!(".{key}.{}-{}.tmp", std::process::id(), TEMPORARY_FILES.fetch_add(1, Ordering::Relaxed)));
-        if fs::write(&temporary, png).is_err() || fs::rename(&temporary, dir.join(format!("{key}.png"))).is_err() {
+        let path = dir.join(format!("{key}.png"));
+        if fs::write(&temporary, png).is_err() || fs::rename(&temporary, &path).is_err() {
             let _ = fs::remove_file(&temporary);
+            return None;
         }
+        Some(path)
     }
 
     fn remember(&self, key: &str) {
@@ -159,7 +167,7 @@ mod tests {
         fs::write(cards.join("notes.txt"), "mine").unwrap();
 
         let second = CardCache::in_site(root.path());
-        assert_eq!(second.get(&a), Some(png));
+        assert_eq!(second.get(&a), Some((png, cards.join(format!("{a}.png")))));
         second.prune();
         assert!(cards.join(format!("{a}.png")).is_file());
         assert!(!cards.join(format!("{b}.png")).exists(), "an unused card is pruned");

@@ -15,8 +15,10 @@ pub mod fit;
 pub mod fonts;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use resvg::{tiny_skia, usvg};
+use resvg::tiny_skia::{self, PremultipliedColorU8};
+use resvg::usvg;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -145,17 +147,22 @@ pub fn draw_card(theme: &Theme, card: &CardView) -> Result<Vec<u8>, CardError> {
 }
 
 /// Draws a card, taking it from `cache` when the same card was drawn before
-/// with the same templates and fonts.
-pub fn draw_card_cached(theme: &Theme, card: &CardView, cache: &CardCache) -> Result<Vec<u8>, CardError> {
+/// with the same templates and fonts. Returns the PNG and the cache's file
+/// holding it, if there is one.
+pub fn draw_card_cached(
+    theme: &Theme,
+    card: &CardView,
+    cache: &CardCache,
+) -> Result<(Vec<u8>, Option<PathBuf>), CardError> {
     // Serialising a struct of strings cannot fail.
     let view = serde_json::to_vec(card).unwrap_or_default();
     let key = CardCache::key(&view, theme.card_digest);
-    if let Some(png) = cache.get(&key) {
-        return Ok(png);
+    if let Some((png, file)) = cache.get(&key) {
+        return Ok((png, Some(file)));
     }
     let png = rasterize(&card_svg(theme, card)?)?;
-    cache.put(&key, &png);
-    Ok(png)
+    let file = cache.put(&key, &png);
+    Ok((png, file))
 }
 
 /// SVG text to a `WIDTH`×`HEIGHT` PNG, scaled to fill the card.
@@ -181,17 +188,11 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError>
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_depth(png::BitDepth::Eight);
-    match palette(pixmap.data(), pixmap.width() as usize) {
+    match palette(pixmap.pixels(), pixmap.width() as usize) {
         Some((colours, indices)) => {
             // The pixmap is premultiplied: palette entries are demultiplied
             // here, once per colour rather than once per pixel.
-            let colours: Vec<tiny_skia::ColorU8> = colours
-                .iter()
-                .map(|&[r, g, b, a]| {
-                    tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, a)
-                        .map_or(tiny_skia::ColorU8::from_rgba(0, 0, 0, 0), |c| c.demultiply())
-                })
-                .collect();
+            let colours: Vec<tiny_skia::ColorU8> = colours.iter().map(|c| c.demultiply()).collect();
             encoder.set_color(png::ColorType::Indexed);
             encoder.set_palette(colours.iter().flat_map(|c| [c.red(), c.green(), c.blue()]).collect::<Vec<u8>>());
             if colours.iter().any(|c| c.alpha() != 255) {
@@ -221,43 +222,45 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError>
     Ok(out)
 }
 
-/// The colours of RGBA pixel rows in order of first appearance (so the file
-/// is the same every time) and each pixel's index, or `None` beyond 256
-/// colours.
+/// The colours of a pixmap in order of first appearance (so the file is the
+/// same every time) and each pixel's index, or `None` beyond 256 colours.
 ///
-/// This runs over every pixel of every new card, in debug builds too, where
-/// a loop of ours costs tens of nanoseconds a pixel. So it works in runs:
-/// a row equal to the one above is copied whole, and within a row each run
-/// of one colour is measured with slice comparisons (memcmp) and filled at
-/// once; the colour table is consulted once per run.
-fn palette(rgba: &[u8], width: usize) -> Option<(Vec<[u8; 4]>, Vec<u8>)> {
-    let row_bytes = width * 4;
-    let mut colours: Vec<[u8; 4]> = Vec::new();
+/// This runs over every pixel of every new card. A row equal to the one
+/// above (most of a card's background) is copied whole; within a row the
+/// colour table is consulted only where the colour changes, so the loop is
+/// a comparison and a store per pixel.
+fn palette(pixels: &[PremultipliedColorU8], width: usize) -> Option<(Vec<PremultipliedColorU8>, Vec<u8>)> {
+    let mut colours: Vec<PremultipliedColorU8> = Vec::new();
     let mut table = ColourTable::default();
-    let mut indices: Vec<u8> = vec![0; rgba.len() / 4];
-    let mut above: Option<&[u8]> = None;
-    for (y, row) in rgba.chunks_exact(row_bytes).enumerate() {
+    let mut indices: Vec<u8> = vec![0; pixels.len()];
+    let mut above: Option<&[PremultipliedColorU8]> = None;
+    let mut last: Option<(PremultipliedColorU8, u8)> = None;
+    for (y, row) in pixels.chunks_exact(width).enumerate() {
         let at = y * width;
         if above == Some(row) {
             indices.copy_within(at - width..at, at);
             continue;
         }
         above = Some(row);
-        let mut x = 0;
-        while x < width {
-            let length = run_length(row, x, width);
-            let pixel = [row[x * 4], row[x * 4 + 1], row[x * 4 + 2], row[x * 4 + 3]];
-            let i = match table.get(pixel) {
-                Some(i) => i,
-                None => {
-                    let i = u8::try_from(colours.len()).ok()?;
-                    colours.push(pixel);
-                    table.insert(pixel, i);
-                    i
+        for (slot, &pixel) in indices[at..at + width].iter_mut().zip(row) {
+            let index = match last {
+                Some((colour, index)) if colour == pixel => index,
+                _ => {
+                    let key = [pixel.red(), pixel.green(), pixel.blue(), pixel.alpha()];
+                    let index = match table.get(key) {
+                        Some(index) => index,
+                        None => {
+                            let index = u8::try_from(colours.len()).ok()?;
+                            colours.push(pixel);
+                            table.insert(key, index);
+                            index
+                        }
+                    };
+                    last = Some((pixel, index));
+                    index
                 }
             };
-            indices[at + x..at + x + length].fill(i);
-            x += length;
+            *slot = index;
         }
     }
     Some((colours, indices))
@@ -300,29 +303,6 @@ impl ColourTable {
     }
 }
 
-/// How many pixels from `x` on have pixel `x`'s colour. Pixels `end..end+k`
-/// all equal pixel `end - 1` exactly when the `k` pixels from `end` equal the
-/// `k` pixels from `end - 1` (each equals the one before it), which is one
-/// slice comparison; `k` doubles while that holds and halves when it fails.
-fn run_length(row: &[u8], x: usize, width: usize) -> usize {
-    let mut end = x + 1;
-    let mut step = 1;
-    loop {
-        let k = step.min(width - end);
-        if k == 0 {
-            return end - x;
-        }
-        if row[end * 4..(end + k) * 4] == row[(end - 1) * 4..(end - 1 + k) * 4] {
-            end += k;
-            step *= 2;
-        } else if k == 1 {
-            return end - x;
-        } else {
-            step = k / 2;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,23 +319,26 @@ mod tests {
 
     #[test]
     fn palette_keeps_first_appearance_order_and_gives_up_past_256_colours() {
+        let grey = |c: u8| PremultipliedColorU8::from_rgba(c, c, c, 255).unwrap();
+        let bytes = |colours: &[PremultipliedColorU8]| -> Vec<[u8; 4]> {
+            colours.iter().map(|c| [c.red(), c.green(), c.blue(), c.alpha()]).collect()
+        };
         // Two rows of three pixels; the second row repeats the first.
-        let row = [9, 9, 9, 255, 1, 1, 1, 255, 9, 9, 9, 255];
+        let row = [grey(9), grey(1), grey(9)];
         let (colours, indices) = palette(&[row, row].concat(), 3).unwrap();
-        assert_eq!(colours, [[9, 9, 9, 255], [1, 1, 1, 255]]);
+        assert_eq!(bytes(&colours), [[9, 9, 9, 255], [1, 1, 1, 255]]);
         assert_eq!(indices, [0, 1, 0, 0, 1, 0]);
-        let many: Vec<u8> = (0..=256u32).flat_map(|i| [(i % 256) as u8, (i / 256) as u8, 0, 255]).collect();
+        let many: Vec<PremultipliedColorU8> = (0..=256u32)
+            .map(|i| PremultipliedColorU8::from_rgba((i % 256) as u8, 0, (i / 256) as u8, 255).unwrap())
+            .collect();
         assert!(palette(&many, 257).is_none());
-        // Runs of every length, checked against the plain per-pixel answer.
-        let row: Vec<u8> = [1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 1].iter().flat_map(|&c| [c, c, c, 255]).collect();
-        let (colours, indices) = palette(&row, 15).unwrap();
-        let expected: Vec<u8> =
-            row.chunks(4).map(|p| colours.iter().position(|c| c[..] == p[..]).unwrap() as u8).collect();
+        // Runs of every length and rows that differ, checked against the plain per-pixel answer.
+        let rows: Vec<PremultipliedColorU8> =
+            [1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 1, 4, 4, 1, 1, 1].iter().map(|&c| grey(c)).collect();
+        let (colours, indices) = palette(&rows, 5).unwrap();
+        let expected: Vec<u8> = rows.iter().map(|p| colours.iter().position(|c| c == p).unwrap() as u8).collect();
         assert_eq!(indices, expected);
-        for x in 0..15 {
-            let same = row[x * 4..].chunks(4).take_while(|p| p[..] == row[x * 4..x * 4 + 4]).count();
-            assert_eq!(run_length(&row, x, 15), same, "run at {x}");
-        }
+        assert_eq!(bytes(&colours), [[1, 1, 1, 255], [2, 2, 2, 255], [3, 3, 3, 255], [4, 4, 4, 255]]);
     }
 
     #[test]

@@ -124,7 +124,7 @@ impl Renderer<'_> {
         let path = format!("{}{}", site.prefix, PageId::Card(i).output_path(site));
         let view = CardView::new(site, &site.claims[i]);
         match card::draw_card_cached(self.theme, &view, &self.card_cache) {
-            Ok(bytes) => Ok(Output { path, bytes }),
+            Ok((bytes, link)) => Ok(Output { path, bytes, link }),
             Err(error) => {
                 let file = describe_origin(&site.root, card::TEMPLATE, self.theme.templates.get(card::TEMPLATE));
                 Err(vec![Diagnostic::file_error(file, format!("cannot draw {path}: {error}"))])
@@ -156,6 +156,6 @@ impl Renderer<'_> {
         // Serialising plain strings and numbers cannot fail.
         let mut json = serde_json::to_string_pretty(&response).unwrap_or_default();
         json.push('\n');
-        Output { path: format!("{}{}", site.prefix, PageId::OEmbed(i).output_path(site)), bytes: json.into_bytes() }
+        Output::new(format!("{}{}", site.prefix, PageId::OEmbed(i).output_path(site)), json)
     }
 }
