@@ -267,7 +267,8 @@ impl Writer {
         if let Some(folder) = target.parent() {
             fs::create_dir_all(folder).map_err(io_error(shown.parent().unwrap_or(&self.shown)))?;
         }
-        if !link.is_some_and(|from| tree::link_file(from, &target).is_ok()) {
+        let linked = link.is_some_and(|from| tree::link_file(from, &target).is_ok());
+        if !linked {
             tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
         }
         self.changed.fetch_add(1, Ordering::Relaxed);
