@@ -87,7 +87,12 @@ impl Snapshots {
 
 /// The cache key of a build: everything outside the content that the output depends on.
 pub fn key(theme_fingerprint: u64, drafts: bool, base_url: &str) -> String {
-    format!("verdict {} theme {theme_fingerprint:016x} drafts {drafts} base {base_url}", env!("CARGO_PKG_VERSION"))
+    // The card drawing's version too: a build with new drawing code draws every card again.
+    let cards = crate::render::card::cache::RENDERER_VERSION;
+    format!(
+        "verdict {} ({cards}) theme {theme_fingerprint:016x} drafts {drafts} base {base_url}",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 fn state_path(root: &Path, output: &Path) -> PathBuf {

@@ -52,7 +52,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site in memory, serve it with live reload, and rebuild on every change.
+    /// Serve the site with live reload: pages render as the browser asks for them, and again on every change.
     Serve {
         #[command(flatten)]
         root: RootArg,

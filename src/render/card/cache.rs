@@ -30,7 +30,7 @@ use crate::write::CACHE_DIR;
 
 /// Changes whenever the drawing code or its crates change what a card looks
 /// like for the same SVG (a resvg upgrade, a new PNG encoding).
-const RENDERER_VERSION: &str = "verdict card 1; resvg 0.49; palette png";
+pub const RENDERER_VERSION: &str = "verdict card 2; resvg 0.49; glyph masks; palette png";
 
 /// A hash of the text of `card.svg` and of every template it names (to
 /// include, import or extend), and so on from those. Tera takes template

@@ -5,7 +5,8 @@
 //! a designer can edit like any other (`templates/card.svg`, overridable per
 //! site). The template sees a [`CardView`] and the [`fit`] function that wraps
 //! text with the real fonts; usvg turns the SVG into shapes with the theme's
-//! [`fonts`] only, resvg rasterises it, and the picture is written as a
+//! [`fonts`] only, resvg rasterises the shapes and `glyphs` the text (from
+//! glyph masks drawn once per process), and the picture is written as a
 //! palette PNG. The result depends on nothing but the card's words, the
 //! template and the fonts, so it is byte-identical from build to build and
 //! [`cache`]d by content.
@@ -13,6 +14,7 @@
 pub mod cache;
 pub mod fit;
 pub mod fonts;
+mod glyphs;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -176,7 +178,7 @@ pub fn rasterize(svg: &str) -> Result<Vec<u8>, CardError> {
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| CardError::Png("no pixmap".into()))?;
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    glyphs::render(&tree, transform, &mut pixmap);
     encode_png(&pixmap).map_err(|e| CardError::Png(e.to_string()))
 }
 
