@@ -7,7 +7,7 @@
 //! that becomes the next output therefore costs one `link(2)` per file that
 //! differs, and leaves unchanged files exactly as deploy tools last saw them.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,18 +21,6 @@ enum Entry {
     Dir,
     /// A file or symbolic link, with its inode (0 where there are none).
     File(u64),
-}
-
-fn inode(metadata: &fs::Metadata) -> u64 {
-    #[cfg(unix)]
-    {
-        metadata.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = metadata;
-        0
-    }
 }
 
 /// The device a path lives on, to know whether two folders can be renamed
@@ -50,19 +38,34 @@ pub fn device(path: &Path) -> Option<u64> {
     }
 }
 
-/// Every entry under `root` (not following symbolic links), sorted.
-fn entries(root: &Path) -> io::Result<BTreeMap<PathBuf, Entry>> {
-    let mut found = BTreeMap::new();
+/// Every entry under `root` (not following symbolic links), in the order of
+/// a walk that sorts each folder by name: a folder comes before what it holds.
+/// The inodes come from the folder listings themselves, so listing a tree
+/// costs no `stat` per file.
+fn entries(root: &Path) -> io::Result<Vec<(PathBuf, Entry)>> {
+    let mut found = Vec::new();
     if !root.exists() {
         return Ok(found);
     }
     for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| e.into_io_error().unwrap_or_else(|| io::Error::other("walk failed")))?;
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-        let kind = if entry.file_type().is_dir() { Entry::Dir } else { Entry::File(inode(&entry.metadata()?)) };
-        found.insert(relative, kind);
+        let kind = if entry.file_type().is_dir() { Entry::Dir } else { Entry::File(listed_inode(&entry)) };
+        let relative = entry.into_path().strip_prefix(root).map(Path::to_path_buf).unwrap_or_default();
+        found.push((relative, kind));
     }
     Ok(found)
+}
+
+fn listed_inode(entry: &walkdir::DirEntry) -> u64 {
+    #[cfg(unix)]
+    {
+        walkdir::DirEntryExt::ino(entry)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = entry;
+        0
+    }
 }
 
 /// Makes `target` hold exactly the entries of `source`, every file a hard
@@ -71,11 +74,18 @@ fn entries(root: &Path) -> io::Result<BTreeMap<PathBuf, Entry>> {
 /// tree that differs in a few files is cheap.
 pub fn mirror(source: &Path, target: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(target)?;
-    let want = entries(source)?;
-    let have = entries(target)?;
+    // The two listings are independent: take them at once.
+    let (want, have) = std::thread::scope(|scope| {
+        let have = scope.spawn(|| entries(target));
+        let want = entries(source);
+        (want, have.join().unwrap_or_else(|_| Err(io::Error::other("listing the tree failed"))))
+    });
+    let (want, have) = (want?, have?);
+    let wanted: HashMap<&Path, Entry> = want.iter().map(|(path, kind)| (path.as_path(), *kind)).collect();
+    let had: HashMap<&Path, Entry> = have.iter().map(|(path, kind)| (path.as_path(), *kind)).collect();
     // Remove what should not be there, deepest first.
     for (relative, kind) in have.iter().rev() {
-        let keep = match (kind, want.get(relative)) {
+        let keep = match (kind, wanted.get(relative.as_path())) {
             (Entry::Dir, Some(Entry::Dir)) => true,
             (Entry::File(a), Some(Entry::File(b))) => a == b && *a != 0,
             _ => false,
@@ -93,12 +103,12 @@ pub fn mirror(source: &Path, target: &Path) -> io::Result<Vec<PathBuf>> {
         let path = target.join(relative);
         match kind {
             Entry::Dir => {
-                if have.get(relative) != Some(&Entry::Dir) {
+                if had.get(relative.as_path()) != Some(&Entry::Dir) {
                     fs::create_dir_all(&path)?;
                 }
             }
             Entry::File(ino) => {
-                if have.get(relative) != Some(&Entry::File(*ino)) || *ino == 0 {
+                if had.get(relative.as_path()) != Some(&Entry::File(*ino)) || *ino == 0 {
                     link_or_copy(&source.join(relative), &path)?;
                 }
                 files.push(relative.clone());
