@@ -333,9 +333,7 @@ impl<'a> Renderer<'a> {
         }
         let template = id.template();
         match self.tera.render(template, &context) {
-            Ok(html) => {
-                Ok(Output::new(format!("{}{}", site.prefix, id.output_path(site)), html.into_bytes()))
-            }
+            Ok(html) => Ok(Output::new(format!("{}{}", site.prefix, id.output_path(site)), html.into_bytes())),
             Err(error) => {
                 let file = describe_origin(&site.root, template, self.theme.templates.get(template));
                 Err(vec![Diagnostic::file_error(

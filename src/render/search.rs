@@ -140,7 +140,8 @@ pub fn search_outputs(site: &Site, urls: &Urls) -> Vec<Output> {
         outputs.push(json(format!("search/terms/{shard}.json"), &entries));
     }
     for ((kind, key), ids) in &facets {
-        outputs.push(Output::new(format!("search/facets/{kind}/{key}.json"), format!("\"{}\"", encode(ids)).into_bytes()));
+        outputs
+            .push(Output::new(format!("search/facets/{kind}/{key}.json"), format!("\"{}\"", encode(ids)).into_bytes()));
     }
     for (n, chunk) in site.claims.chunks(DOCS_PER_SHARD).enumerate() {
         let docs: Vec<Doc> = chunk
