@@ -23,7 +23,7 @@ use crate::load::{self, ContentKind, LoadedSite};
 use crate::model::resolve::Registry;
 use crate::model::site::ModelOptions;
 use crate::model::{build_site, Site, WebUrl};
-use crate::render::graph::{self, Plan, Snapshot};
+use crate::render::graph::{self, snapshot::Snapshot, Plan};
 use crate::render::languages::Versions;
 use crate::render::theme::{load_theme, Theme};
 use crate::render::{all_pages, PageId, Renderer};
