@@ -18,7 +18,7 @@ fn main() {
         let site = verdict::model::build_site(&loaded, &Default::default()).expect("valid site");
         println!("model: {:?} ({} claims, {} sources)", t.elapsed(), site.claims.len(), site.sources.len());
         let t = Instant::now();
-        let snapshot = verdict::render::graph::Snapshot::of(&site);
+        let snapshot = verdict::render::graph::snapshot::Snapshot::of(&site);
         println!("snapshot: {:?}", t.elapsed());
         let t = Instant::now();
         let _ = verdict::render::graph::plan(&snapshot, &site, &Default::default());

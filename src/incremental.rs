@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::LoadedSite;
 use crate::model::Site;
-use crate::render::graph::{self, Snapshot};
+use crate::render::graph::{self, snapshot::Snapshot};
 use crate::render::{all_pages, fnv1a, PageId};
 use crate::write::CACHE_DIR;
 

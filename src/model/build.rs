@@ -9,11 +9,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::archive::check_archive_file;
 use super::config::{absolute_link, check_config, check_scale};
 use super::edition::{check_originals, edition, translate_scale};
 use super::index::index_site;
 use super::languages::check_languages;
-use super::resolve::{check_archive_file, Entities, Registry};
+use super::resolve::{Entities, Registry};
 use super::site::{ModelOptions, Page, Site, Source, Speaker, Topic, RESERVED_SLUGS};
 use super::slug::{is_valid_file_slug, slugify};
 use crate::diagnostic::Diagnostic;

@@ -6,6 +6,7 @@
 //! supports or contradicts, each speaker's verdict counts. Building the model is
 //! where every check that needs more than one file happens.
 
+mod archive;
 pub mod build;
 mod config;
 mod edition;

@@ -10,6 +10,7 @@
 //! happens through a callback; the binary prints it.
 
 pub mod cache;
+mod change;
 pub mod http;
 pub mod pages;
 mod patch;

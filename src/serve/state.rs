@@ -1,14 +1,14 @@
-//! The site kept in memory while serving, and how it follows changes.
+//! The site kept in memory while serving.
 //!
 //! [`Preview`] holds every parsed file, the model, the theme and the cache of
 //! served files. Opening a site loads and models it but renders nothing:
 //! pages are rendered when asked for, and in the background behind that
-//! ([`super::pages`]). A change re-parses only the files that changed, patches
-//! an edited claim into the model (or rebuilds the model, linear and
-//! milliseconds), asks [`crate::render::graph`] which pages the change
-//! touches, and renders the ones the cache holds; the others are rendered
-//! when next asked for. A change that leaves the model broken keeps the last
-//! good site in place and reports the problems instead.
+//! ([`super::pages`]). A change (`change.rs`) re-parses only the files
+//! that changed, patches an edited claim into the model (or rebuilds the
+//! model, linear and milliseconds), asks [`crate::render::graph`] which pages
+//! the change touches, and renders the ones the cache holds; the others are
+//! rendered when next asked for. A change that leaves the model broken keeps
+//! the last good site in place and reports the problems instead.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -19,11 +19,11 @@ use std::time::Instant;
 use super::cache::{Cache, Kind};
 use crate::diagnostic::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, ContentKind, LoadedSite};
+use crate::load::{self, LoadedSite};
 use crate::model::resolve::Registry;
 use crate::model::site::ModelOptions;
 use crate::model::{build_site, Site, WebUrl};
-use crate::render::graph::{self, Plan, Snapshot};
+use crate::render::graph::{snapshot::Snapshot, Plan};
 use crate::render::languages::Versions;
 use crate::render::theme::{load_theme, Theme};
 use crate::render::{all_pages, PageId, Renderer};
@@ -65,19 +65,6 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
     /// Nothing the site is made of changed.
     Unchanged,
-}
-
-/// What kind of input a changed path is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Input {
-    Config,
-    Content,
-    /// Other files under content/ (archived copies for quote checks).
-    ContentOther,
-    Templates,
-    ThemeAssets,
-    Static(String),
-    Ignored,
 }
 
 /// A site, the theme it is rendered with, and which pages exist in which
@@ -248,7 +235,7 @@ impl Preview {
     }
 
     /// Takes the snapshot and the lookups of the current site, if opening left them for later.
-    fn take_lookups(&mut self) {
+    pub(super) fn take_lookups(&mut self) {
         if !std::mem::take(&mut self.lookups_pending) {
             return;
         }
@@ -261,7 +248,7 @@ impl Preview {
         }
     }
 
-    fn reload_everything(&mut self) {
+    pub(super) fn reload_everything(&mut self) {
         let result = load::load(&self.root);
         self.load_problems.clear();
         for problem in result.diagnostics.into_iter().filter(|d| d.severity == Severity::Error) {
@@ -272,7 +259,7 @@ impl Preview {
         self.rescan_static();
     }
 
-    fn reload_theme(&mut self) {
+    pub(super) fn reload_theme(&mut self) {
         let name = self.theme_name();
         let theme_key = display_path(&self.root, Path::new("themes"));
         self.load_problems.remove(&theme_key);
@@ -291,7 +278,7 @@ impl Preview {
 
     /// Checks `static/` as `build` does: a link that leads outside the site
     /// root, or an entry that cannot be read, is a problem of the site.
-    fn rescan_static(&mut self) {
+    pub(super) fn rescan_static(&mut self) {
         let key = display_path(&self.root, Path::new("static"));
         self.load_problems.remove(&key);
         let problems = load::static_files(&self.root).problems;
@@ -300,129 +287,13 @@ impl Preview {
         }
     }
 
-    fn classify(&self, relative: &Path) -> Input {
-        let theme = self.generation.as_ref().map_or("default", |g| g.site().config.theme.as_str());
-        let first =
-            relative.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        if hidden {
-            return Input::Ignored;
-        }
-        match first.as_str() {
-            // The theme's words change every page, like site.yaml.
-            "site.yaml" | "i18n" => Input::Config,
-            "content" if load::content_kind(relative).is_some() => Input::Content,
-            "content" if relative.extension().is_some_and(|e| e == "md") => Input::Ignored,
-            "content" => Input::ContentOther,
-            "templates" => Input::Templates,
-            "themes" => {
-                let in_theme = relative.strip_prefix(Path::new("themes").join(theme));
-                match in_theme {
-                    Ok(rest) if rest.starts_with("templates") => Input::Templates,
-                    Ok(rest) if rest.starts_with("static") => Input::ThemeAssets,
-                    Ok(rest) if rest.starts_with("i18n") => Input::Config,
-                    _ => Input::Ignored,
-                }
-            }
-            "static" => match relative.strip_prefix("static") {
-                Ok(rest) => Input::Static(
-                    rest.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
-                ),
-                Err(_) => Input::Ignored,
-            },
-            _ => Input::Ignored,
-        }
-    }
-
-    /// Applies changed paths (absolute or relative to the root).
-    pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
-        let started = Instant::now();
-        self.take_lookups();
-        let mut changed: Vec<PathBuf> = paths
-            .iter()
-            .map(|p| p.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
-            .filter(|p| p.is_relative())
-            .collect();
-        changed.sort();
-        changed.dedup();
-        let inputs: Vec<(PathBuf, Input)> = changed
-            .iter()
-            .map(|p| (p.clone(), self.classify(p)))
-            .filter(|(_, input)| *input != Input::Ignored)
-            .collect();
-        if inputs.is_empty() {
-            return Outcome::Unchanged;
-        }
-        let changed: Vec<PathBuf> = inputs.iter().map(|(p, _)| p.clone()).collect();
-
-        if inputs.iter().any(|(_, i)| *i == Input::Config) || self.loaded.is_none() {
-            // site.yaml changes everything (and may name another theme).
-            self.reload_everything();
-            return self.render_all(changed, started);
-        }
-        let templates_changed = inputs.iter().any(|(_, i)| matches!(i, Input::Templates | Input::ThemeAssets));
-        if templates_changed {
-            self.reload_theme();
-        }
-        let mut content_files = HashSet::new();
-        for (relative, input) in &inputs {
-            if *input == Input::Content {
-                self.reparse(relative);
-                content_files.insert(relative.clone());
-            }
-        }
-        if inputs.iter().any(|(_, i)| matches!(i, Input::Static(_))) {
-            self.rescan_static();
-        }
-        let only_assets = inputs.iter().all(|(_, i)| matches!(i, Input::ThemeAssets | Input::Static(_)));
-        if only_assets && self.generation.is_some() && self.problems().is_empty() {
-            return self.refresh_assets(changed, started);
-        }
-        if inputs.iter().any(|(_, i)| *i == Input::Templates) {
-            return self.render_all(changed, started);
-        }
-        let claims_only = content_files.iter().all(|p| load::content_kind(p) == Some(ContentKind::Claim));
-        // The fast path patches the default language alone; a site in several
-        // languages rebuilds its model, which makes every language again.
-        let one_language = self.loaded.as_ref().is_none_or(|l| l.config.languages.is_none());
-        if one_language && claims_only && !content_files.is_empty() {
-            if let Some(outcome) = self.patch_claims(&content_files, changed.clone(), started) {
-                return outcome;
-            }
-        }
-        self.render_incremental(changed, &content_files, started)
-    }
-
-    fn reparse(&mut self, relative: &Path) {
-        let Some(loaded) = self.loaded.as_mut() else { return };
-        let shown = display_path(&self.root, relative);
-        self.load_problems.remove(&shown);
-        let parsed = match load::content_kind(relative) {
-            Some(kind) if self.root.join(relative).is_file() => {
-                let (parsed, problems) = load::parse_file(&self.root, kind, relative, &loaded.language_codes());
-                let errors: Vec<Diagnostic> = problems.into_iter().filter(|d| d.severity == Severity::Error).collect();
-                if !errors.is_empty() {
-                    self.load_problems.insert(shown, errors);
-                }
-                parsed
-            }
-            _ => None,
-        };
-        match parsed {
-            // Replaced in place: removing from the middle of 10,000 files and
-            // pushing back costs more than parsing the file.
-            Some(parsed) => loaded.insert(parsed),
-            None => loaded.remove(relative),
-        }
-    }
-
     /// Every current load problem.
-    fn problems(&self) -> Vec<Diagnostic> {
+    pub(super) fn problems(&self) -> Vec<Diagnostic> {
         self.load_problems.values().flatten().cloned().collect()
     }
 
     /// Builds the model; on problems, reports them all.
-    fn model(&self) -> Result<Site, Vec<Diagnostic>> {
+    pub(super) fn model(&self) -> Result<Site, Vec<Diagnostic>> {
         let mut problems = self.problems();
         let Some(loaded) = &self.loaded else {
             sort_diagnostics(&mut problems);
@@ -444,37 +315,6 @@ impl Preview {
         }
     }
 
-    fn render_all(&mut self, changed: Vec<PathBuf>, started: Instant) -> Outcome {
-        let site = match self.model() {
-            Ok(site) => site,
-            Err(problems) => {
-                self.clean = false;
-                return Outcome::Failed(problems);
-            }
-        };
-        let snapshot = Snapshot::of(&site);
-        let plan =
-            Plan { render: all_pages(&site), remove: graph::removed_paths(&self.snapshot, &snapshot), full: true };
-        self.finish_full_model(site, snapshot, plan, changed, started)
-    }
-
-    fn render_incremental(
-        &mut self,
-        changed: Vec<PathBuf>,
-        content_files: &HashSet<PathBuf>,
-        started: Instant,
-    ) -> Outcome {
-        let site = match self.model() {
-            Ok(site) => site,
-            Err(problems) => {
-                self.clean = false;
-                return Outcome::Failed(problems);
-            }
-        };
-        let (plan, snapshot) = graph::plan(&self.snapshot, &site, content_files);
-        self.finish_full_model(site, snapshot, plan, changed, started)
-    }
-
     /// Keeps a freshly built model, with its lookups and snapshot, and renders what the plan says.
     pub(super) fn finish_full_model(
         &mut self,
@@ -491,30 +331,6 @@ impl Preview {
             self.registry = Some(registry);
         }
         outcome
-    }
-
-    /// Theme assets or static files changed: copy them, render nothing.
-    fn refresh_assets(&mut self, changed: Vec<PathBuf>, started: Instant) -> Outcome {
-        let mut written = self.put_assets();
-        let mut removed = Vec::new();
-        // A deleted static file disappears from the preview too.
-        for (relative, input) in changed.iter().map(|p| (p, self.classify(p))) {
-            if let Input::Static(name) = input {
-                if !self.root.join(relative).is_file() && self.cache.remove(&name) {
-                    removed.push(name);
-                }
-            }
-        }
-        let css_only = removed.is_empty() && written.iter().all(|p| p.ends_with(".css"));
-        written.sort();
-        Outcome::Rebuilt(Rebuild {
-            changed,
-            written,
-            removed,
-            css_only,
-            millis: started.elapsed().as_millis(),
-            ..Rebuild::default()
-        })
     }
 
     /// Puts the theme's assets and the site's `static/` files (which win over
