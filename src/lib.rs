@@ -250,11 +250,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 
     let write_error = std::sync::Mutex::new(None);
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    render::render_selected_into(site, theme, &versions, &selected, extras, &|output| {
-        rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Err(error) = writer.put_output(&output) {
-            write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+    std::thread::scope(|scope| {
+        // Something will be rendered, so something will most likely change:
+        // prepare the tree the new site is assembled in (mirroring the live
+        // output, mostly folder listings) while the pages render. A failure
+        // there is reported by the first write that needs the tree.
+        if writer.has_previous() && !selected.is_empty() {
+            scope.spawn(|| writer.prepare());
         }
+        render::render_selected_into(site, theme, &versions, &selected, extras, &|output| {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Err(error) = writer.put_output(&output) {
+                write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+            }
+        })
     })
     .map_err(BuildError::Content)?;
     if let Some(error) = write_error.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {

@@ -275,6 +275,13 @@ impl Writer {
         Ok(())
     }
 
+    /// Prepares the tree the new site is assembled in, as the first changed
+    /// file would; an error is kept and returned by that write or by
+    /// [`Writer::finish`].
+    pub fn prepare(&self) {
+        let _ = self.next_tree();
+    }
+
     /// Whether there is a previous output to compare with.
     pub fn has_previous(&self) -> bool {
         self.live
