@@ -7,18 +7,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve, extname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { verdictBin, freePort, launchBrowser, WAIT_LIMIT } from "./helpers.mjs";
+import { verdictBin, freePort, launchBrowser, serveFolder, WAIT_LIMIT } from "./helpers.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const sites = { demo: repo, fixture: join(repo, "tests/fixtures/multilingual") };
 let out, server, origin, browser;
-
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".xml": "application/xml", ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png" };
 
 before(async () => {
   const port = await freePort();
@@ -27,28 +24,14 @@ before(async () => {
   for (const [name, root] of Object.entries(sites)) {
     execFileSync(verdictBin, ["build", "--root", root, "--output", join(out, name), "--base-url", `${origin}/${name}/`]);
   }
-  server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, origin).pathname);
-    const [, name, ...rest] = path.split("/");
-    if (!(name in sites) || path.includes("..")) {
-      response.writeHead(404).end("not found");
-      return;
-    }
-    let file = join(out, name, rest.join("/"));
-    try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
-      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-    } catch {
-      response.writeHead(404).end("not found");
-    }
-  });
-  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  // Each site under /NAME/, as a static host would serve it.
+  server = await serveFolder(out, "/", port);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
 

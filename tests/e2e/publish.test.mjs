@@ -4,18 +4,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve, extname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { verdictBin, freePort, launchBrowser } from "./helpers.mjs";
+import { verdictBin, freePort, launchBrowser, serveFolder } from "./helpers.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const prefix = "/checks/";
 let out, server, origin, browser;
-
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".xml": "application/xml", ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain", ".svg": "image/svg+xml" };
 
 before(async () => {
   const port = await freePort();
@@ -23,27 +20,13 @@ before(async () => {
   out = mkdtempSync(join(tmpdir(), "verdict-publish-"));
   // The demo site, built for a sub-path, as a static host would serve it.
   execFileSync(verdictBin, ["build", "--root", repo, "--output", join(out, "site"), "--base-url", `${origin}${prefix}`]);
-  server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, origin).pathname);
-    if (!path.startsWith(prefix) || path.includes("..")) {
-      response.writeHead(404).end("outside the prefix");
-      return;
-    }
-    let file = join(out, "site", path.slice(prefix.length));
-    try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
-      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-    } catch {
-      response.writeHead(404).end("not found");
-    }
-  });
-  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  server = await serveFolder(join(out, "site"), prefix, port);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
 

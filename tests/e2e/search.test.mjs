@@ -3,15 +3,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve, extname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { verdictBin, freePort, launchBrowser } from "./helpers.mjs";
+import { verdictBin, freePort, launchBrowser, serveFolder } from "./helpers.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json" };
 let out, server, origin, browser;
 
 before(async () => {
@@ -19,22 +17,13 @@ before(async () => {
   origin = `http://127.0.0.1:${port}`;
   out = mkdtempSync(join(tmpdir(), "verdict-search-"));
   execFileSync(verdictBin, ["build", "--root", repo, "--output", join(out, "site"), "--base-url", `${origin}/`]);
-  server = createServer((request, response) => {
-    let file = join(out, "site", decodeURIComponent(new URL(request.url, origin).pathname));
-    try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
-      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  server = await serveFolder(join(out, "site"), "/", port);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
