@@ -53,4 +53,27 @@ fn main() {
         })
         .sum();
     println!("{:>20}: {:>10.2?}, {:>6} KB", "  of which JSON-LD", t.elapsed(), json / 1024);
+    time_site_files(&site, &renderer);
+}
+
+/// The files generated from the whole site (feeds, search, sitemap, open
+/// data), which every build that changes anything makes again.
+fn time_site_files(site: &verdict::model::Site, renderer: &Renderer) {
+    use verdict::render::{feeds, opendata, search};
+    let urls = &renderer.urls;
+    let versions = verdict::render::languages::Versions::of(site);
+    let parts: [(&str, &dyn Fn() -> usize); 7] = [
+        ("atom feed", &|| feeds::atom_feed(site, urls).len()),
+        ("search-index.json", &|| feeds::search_index(site, urls).len()),
+        ("search shards", &|| search::search_outputs(site, urls).iter().map(|o| o.bytes.len()).sum()),
+        ("sitemap", &|| feeds::sitemap(site, &versions).len()),
+        ("claims.json", &|| opendata::claims_json(site, urls).len()),
+        ("claims.csv", &|| opendata::claims_csv(site, urls).len()),
+        ("corrections feed", &|| feeds::corrections_feed(site, urls).len()),
+    ];
+    for (name, make) in parts {
+        let t = Instant::now();
+        let bytes = make();
+        println!("{name:>20}: {:>10.2?}, {:>6} KB", t.elapsed(), bytes / 1024);
+    }
 }

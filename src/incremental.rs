@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::load::LoadedSite;
 use crate::model::Site;
 use crate::render::graph::{self, snapshot::Snapshot};
-use crate::render::{all_pages, fnv1a, PageId};
+use crate::render::{all_pages, fnv1a, PageId, SiteFiles, FEED_PATHS};
 use crate::write::CACHE_DIR;
 
 /// The state a build leaves for the next one.
@@ -35,8 +35,8 @@ use crate::write::CACHE_DIR;
 struct BuildState {
     /// Version, theme and options: any difference means a full render.
     key: String,
-    /// Content and static file (relative to the root) → hash of its bytes.
-    inputs: Vec<(PathBuf, u64)>,
+    /// Every input file: see [`Input`].
+    inputs: Vec<Input>,
     /// [`Snapshot::to_json`] of the site built (the default language).
     snapshot: String,
     /// The other languages' snapshots, by language code.
@@ -51,7 +51,7 @@ struct BuildState {
 
 /// What the previous build left, read back.
 pub struct Previous {
-    inputs: HashMap<PathBuf, u64>,
+    inputs: HashMap<PathBuf, (u64, u64)>,
     /// One snapshot per language, the default language first.
     snapshots: Vec<(String, Snapshot)>,
     versions: u64,
@@ -59,16 +59,21 @@ pub struct Previous {
 }
 
 /// Which pages to render, and which files of the previous output stand as they are.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Plan {
     /// Pages to render: (language index in [`Site::languages`], page).
     pub render: Vec<(usize, PageId)>,
     /// Output paths of the previous build kept without rendering.
     pub keep: Vec<String>,
-    /// Whether the feeds, sitemap, search index and open data must be
-    /// generated again (anything changed at all).
-    pub extras: bool,
+    /// Which of the files generated from the whole site (feeds, sitemap,
+    /// search index, open data) must be generated again.
+    pub site_files: SiteFiles,
 }
+
+/// An input file of the site: its path relative to the root, the hash of
+/// its front matter (of all its bytes, for `site.yaml` and static files),
+/// and the hash of its Markdown body (0 for those).
+pub type Input = (PathBuf, u64, u64);
 
 /// What a build's pages showed, in every language, for the next build to plan against.
 pub struct Snapshots {
@@ -112,7 +117,7 @@ pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
         snapshots.push((code.clone(), Snapshot::from_json(json)?));
     }
     Some(Previous {
-        inputs: state.inputs.into_iter().collect(),
+        inputs: state.inputs.into_iter().map(|(path, front, body)| (path, (front, body))).collect(),
         snapshots,
         versions: state.versions,
         outputs: state.outputs.into_iter().map(|(path, size, time)| (path, (size, time))).collect(),
@@ -120,14 +125,14 @@ pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
 }
 
 /// Every input file of the site that is not in the model's fingerprints:
-/// the content files' own text, and the static files (path relative to the
-/// root, hash of the bytes), which the build hashes as it copies them.
-pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<(PathBuf, u64)> {
-    fn text_hash<T>(file: &crate::load::Loaded<T>) -> (PathBuf, u64) {
-        let front = fnv1a(file.doc.source.text.as_bytes());
-        (file.relative_path.clone(), front ^ fnv1a(file.body.as_bytes()).rotate_left(17))
+/// `site.yaml`, the content files' own text, and the static files (path
+/// relative to the root, hash of the bytes), which the build hashes as it
+/// copies them.
+pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<Input> {
+    fn text_hash<T>(file: &crate::load::Loaded<T>) -> Input {
+        (file.relative_path.clone(), fnv1a(file.doc.source.text.as_bytes()), fnv1a(file.body.as_bytes()))
     }
-    let mut inputs: Vec<(PathBuf, u64)> = loaded
+    let mut inputs: Vec<Input> = loaded
         .claims
         .par_iter()
         .map(text_hash)
@@ -139,20 +144,15 @@ pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<(Pa
         .chain(loaded.translations.sources.par_iter().map(text_hash))
         .chain(loaded.translations.pages.par_iter().map(text_hash))
         .collect();
-    inputs.extend(static_files);
+    inputs.extend(static_files.into_iter().map(|(path, hash)| (path, hash, 0)));
+    inputs.push((PathBuf::from("site.yaml"), fnv1a(loaded.config_doc.source.text.as_bytes()), 0));
     inputs.sort();
     inputs
 }
 
 /// Plans a build of `site` against the previous one. `None`: render
 /// everything. `snapshots` are those of `site.languages()`, in order.
-pub fn plan(
-    previous: &Previous,
-    site: &Site,
-    snapshots: &Snapshots,
-    inputs: &[(PathBuf, u64)],
-    output: &Path,
-) -> Option<Plan> {
+pub fn plan(previous: &Previous, site: &Site, snapshots: &Snapshots, inputs: &[Input], output: &Path) -> Option<Plan> {
     let versions = snapshots.versions;
     let languages: Vec<&Site> = site.languages().collect();
     let same_languages = previous.snapshots.len() == languages.len()
@@ -160,9 +160,12 @@ pub fn plan(
     if !same_languages || previous.versions != versions {
         return None;
     }
-    let changed: HashSet<PathBuf> =
-        inputs.iter().filter(|(path, hash)| previous.inputs.get(path) != Some(hash)).map(|(p, _)| p.clone()).collect();
-    let present: HashSet<&PathBuf> = inputs.iter().map(|(p, _)| p).collect();
+    let changed: HashSet<PathBuf> = inputs
+        .iter()
+        .filter(|(path, front, body)| previous.inputs.get(path) != Some(&(*front, *body)))
+        .map(|(p, ..)| p.clone())
+        .collect();
+    let present: HashSet<&PathBuf> = inputs.iter().map(|(p, ..)| p).collect();
     let gone = previous.inputs.keys().any(|path| !present.contains(path));
     let mut render: HashSet<(usize, PageId)> = HashSet::new();
     let mut removed = false;
@@ -174,7 +177,13 @@ pub fn plan(
         removed |= !graph_plan.remove.is_empty();
         render.extend(graph_plan.render.iter().map(|&id| (n, id)));
     }
-    let mut extras = !changed.is_empty() || gone || !render.is_empty() || removed;
+    let mut site_files = if changed.is_empty() && !gone && render.is_empty() && !removed {
+        SiteFiles::None
+    } else if !gone && !removed && bodies_only(previous, inputs, &changed, &languages, &render) {
+        SiteFiles::Feeds
+    } else {
+        SiteFiles::All
+    };
     let pages: HashMap<String, (usize, PageId)> = languages
         .iter()
         .enumerate()
@@ -186,7 +195,7 @@ pub fn plan(
         .collect();
     let statics: HashSet<String> = inputs
         .iter()
-        .filter_map(|(p, _)| p.strip_prefix("static").ok())
+        .filter_map(|(p, ..)| p.strip_prefix("static").ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
     // Every file kept must still be what that build wrote; a page touched by
@@ -198,19 +207,58 @@ pub fn plan(
     let damaged: Vec<(usize, PageId)> =
         pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();
     render.extend(damaged);
-    // The generated files of the previous build (feeds, search, open data).
-    let generated: Vec<&String> =
-        previous.outputs.keys().filter(|p| !pages.contains_key(*p) && !statics.contains(*p)).collect();
-    extras = extras || !generated.par_iter().all(|path| intact(path));
+    // The generated files of the previous build (feeds, search, open data)
+    // that this one does not make again.
+    let feeds: HashSet<String> =
+        languages.iter().flat_map(|l| FEED_PATHS.iter().map(move |p| format!("{}{p}", l.prefix))).collect();
+    let generated: Vec<&String> = previous
+        .outputs
+        .keys()
+        .filter(|p| !pages.contains_key(*p) && !statics.contains(*p))
+        .filter(|p| site_files == SiteFiles::None || !feeds.contains(*p))
+        .collect();
+    if site_files != SiteFiles::All && !generated.par_iter().all(|path| intact(path)) {
+        site_files = SiteFiles::All;
+    }
     let mut keep: Vec<String> = pages.iter().filter(|(_, id)| !render.contains(id)).map(|(p, _)| p.clone()).collect();
-    if !extras {
-        // Nothing changed: the generated files stand too.
+    if site_files != SiteFiles::All {
         keep.extend(generated.into_iter().cloned());
     }
     keep.sort();
     let mut render: Vec<(usize, PageId)> = render.into_iter().collect();
     render.sort();
-    Some(Plan { render, keep, extras })
+    Some(Plan { render, keep, site_files })
+}
+
+/// Whether only Markdown bodies changed, in ways that reach only the pages
+/// of their own files: every changed input is a content file with the same
+/// front matter as before, and every page the rebuild graph asks for is the
+/// page of a changed file. Then the files generated from the whole site,
+/// which show no body but in the feeds, stay as they are. Anything else
+/// (front matter, `site.yaml`, a static or archived file, a word file, a
+/// list whose cards changed) regenerates them all.
+fn bodies_only(
+    previous: &Previous,
+    inputs: &[Input],
+    changed: &HashSet<PathBuf>,
+    languages: &[&Site],
+    render: &HashSet<(usize, PageId)>,
+) -> bool {
+    let same_front = inputs.iter().filter(|(path, ..)| changed.contains(path)).all(|(path, front, _)| {
+        path.starts_with("content") && previous.inputs.get(path).is_some_and(|(before, _)| before == front)
+    });
+    let changed_file = |file: Option<&PathBuf>| file.is_some_and(|f| changed.contains(f));
+    let own_page = |&(n, id): &(usize, PageId)| {
+        let site = languages[n];
+        match id {
+            PageId::Claim(i) => changed_file(Some(&site.claims[i].file)),
+            PageId::Speaker(i, _) => changed_file(site.speakers[i].file.as_ref()),
+            PageId::Source(i, _) => changed_file(site.sources[i].file.as_ref()),
+            PageId::Page(i) => changed_file(Some(&site.pages[i].file)),
+            _ => false,
+        }
+    };
+    !changed.is_empty() && same_front && render.iter().all(own_page)
 }
 
 /// Size and modification time of a file.
@@ -231,7 +279,7 @@ pub fn save(
     root: &Path,
     output: &Path,
     key: String,
-    inputs: Vec<(PathBuf, u64)>,
+    inputs: Vec<Input>,
     snapshots: &Snapshots,
     written: &[String],
 ) -> std::io::Result<()> {

@@ -243,9 +243,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         .flatten()
         .and_then(|previous| incremental::plan(&previous, site, &snapshots, &inputs, &output_abs))
         .filter(|plan| writer.keep(&plan.keep));
-    let (selected, extras) = match plan {
-        Some(plan) => (plan.render, plan.extras),
-        None => (render::all_language_pages(site), true),
+    let (selected, site_files) = match plan {
+        Some(plan) => (plan.render, plan.site_files),
+        None => (render::all_language_pages(site), render::SiteFiles::All),
     };
 
     let write_error = std::sync::Mutex::new(None);
@@ -258,7 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         if writer.has_previous() && !selected.is_empty() {
             scope.spawn(|| writer.prepare());
         }
-        render::render_selected_into(site, theme, &versions, &selected, extras, &|output| {
+        render::render_selected_into(site, theme, &versions, &selected, site_files, &|output| {
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if let Err(error) = writer.put_output(&output) {
                 write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);

@@ -197,26 +197,47 @@ fn a_body_edit_rewrites_few_files() {
     append(&site, "content/claims/russia-captured-pokrovsk.md", "\nA further note on sourcing.\n");
     let summary = build(&site, &[]);
     assert!((1..=40).contains(&changed(&summary)), "{summary}");
-    // The generated files (feeds, search index, open data: every file that is
-    // not a page nor a claim's card or oEmbed response) are made again; of the
-    // pages and share files, only the claim's page: its card, embed and oEmbed
-    // do not show the body.
-    let number = |prefix: &str, after: &str| -> usize {
-        let rest = summary.split_once(prefix).unwrap().1;
-        rest.split(after).next().unwrap().parse().unwrap()
-    };
-    let (pages, files) = (number("built ", " pages"), number(" pages (", " files)"));
-    let share_files = read_tree_bytes(&site.public())
-        .keys()
-        .filter(|p| p.ends_with("/card.png") || p.ends_with("/oembed.json"))
-        .count();
-    assert_eq!(
-        share_files,
-        2 * 23 * 2,
-        "a card and an oEmbed response per claim of the demo, in English and Ukrainian"
-    );
-    let rendered_pages = count(&summary, "rendered") - (files - pages - share_files);
-    assert_eq!(rendered_pages, 1, "{summary}");
+    // Of the pages and share files, only the claim's page is rendered: its
+    // card, embed and oEmbed do not show the body. Of the files generated from
+    // the whole site, only the feeds (two per language, English and
+    // Ukrainian): the search index, sitemap and open data show no body.
+    assert_eq!(count(&summary, "rendered"), 1 + 2 * 2, "{summary}");
+}
+
+#[test]
+fn a_body_edit_makes_only_the_feeds_again_and_matches_a_clean_build() {
+    let site = TestSite::with_config(&[
+        ("content/claims/older.md", &claim("alice", "true", "2025-01-01", "")),
+        ("content/claims/newer.md", &claim("bob", "false", "2025-02-01", "")),
+    ]);
+    build(&site, &[]);
+    let site_files = ["search-index.json", "claims.json", "claims.csv", "sitemap.xml", "search/meta.json"];
+    let before = stamps(&site.public());
+    // Neither claim has a summary, so the feed shows the start of its body.
+    append(&site, "content/claims/newer.md", "A sentence only the body and the feed show.\n");
+    let summary = build(&site, &[]);
+    assert_eq!(count(&summary, "rendered"), 3, "the claim page and the two feeds: {summary}");
+    let after = stamps(&site.public());
+    let mut rewritten = assert_only_changed_files_touched(&before, &after);
+    rewritten.sort();
+    assert_eq!(rewritten, ["claims/newer/index.html", "feed.xml"], "{summary}");
+    assert!(String::from_utf8_lossy(&after["feed.xml"].0).contains("A sentence only the body and the feed show."));
+    for file in site_files {
+        assert_eq!(before[file].1, after[file].1, "{file} was made again");
+    }
+    let output: BTreeMap<String, Vec<u8>> = after.into_iter().map(|(p, (bytes, ..))| (p, bytes)).collect();
+    assert_eq!(output, clean_build(&site));
+
+    // A body edit with a front matter edit makes them all again.
+    append(&site, "content/claims/older.md", "More analysis.\n");
+    replace(&site, "content/claims/newer.md", "claim: \"A statement", "claim: \"A changed statement");
+    let summary = build(&site, &[]);
+    let after = stamps(&site.public());
+    for file in ["search-index.json", "claims.json", "claims.csv"] {
+        assert_ne!(before[file].0, after[file].0, "{file} missed the new claim text: {summary}");
+    }
+    let output: BTreeMap<String, Vec<u8>> = after.into_iter().map(|(p, (bytes, ..))| (p, bytes)).collect();
+    assert_eq!(output, clean_build(&site));
 }
 
 #[test]

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{display_path, Diagnostic};
 use crate::model::Site;
 pub use pages::{all_pages, PageId, HOME_CLAIMS};
-pub use renderer::Renderer;
+pub use renderer::{Renderer, FEED_PATHS};
 use theme::Theme;
 
 /// One file of the built site.
@@ -101,7 +101,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagno
 /// already have been handed over.
 pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
     let versions = languages::Versions::of(site);
-    render_selected_into(site, theme, &versions, &all_language_pages(site), true, sink)
+    render_selected_into(site, theme, &versions, &all_language_pages(site), SiteFiles::All, sink)
 }
 
 /// Every page of every language: (index in [`Site::languages`], page).
@@ -112,15 +112,27 @@ pub fn all_language_pages(site: &Site) -> Vec<(usize, PageId)> {
         .collect()
 }
 
-/// Renders the pages `selected` ((language index, page) pairs; and, with
-/// `extras`, the feeds, sitemap, search index, open data and theme assets)
-/// in parallel into `sink`. `versions` are [`languages::Versions::of`] the site.
+/// Which of the files generated from the whole site (feeds, sitemap, search
+/// index, open data, theme assets) a build makes again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteFiles {
+    /// None of them: nothing they show changed.
+    None,
+    /// The feeds alone ([`FEED_PATHS`]): only bodies changed, and the feeds
+    /// are the only site files that show a body.
+    Feeds,
+    All,
+}
+
+/// Renders the pages `selected` ((language index, page) pairs) and the
+/// `site_files` asked for in parallel into `sink`. `versions` are
+/// [`languages::Versions::of`] the site.
 pub fn render_selected_into(
     site: &Site,
     theme: &Theme,
     versions: &languages::Versions,
     selected: &[(usize, PageId)],
-    extras: bool,
+    site_files: SiteFiles,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
     let card_cache = std::sync::Arc::new(card::cache::CardCache::in_site(&site.root));
@@ -141,9 +153,13 @@ pub fn render_selected_into(
         problems.dedup();
         return Err(problems);
     }
-    if extras {
-        renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
-        renderers[0].shared_outputs(versions).into_par_iter().for_each(sink);
+    match site_files {
+        SiteFiles::None => {}
+        SiteFiles::Feeds => renderers.par_iter().flat_map_iter(Renderer::feed_outputs).for_each(sink),
+        SiteFiles::All => {
+            renderers.par_iter().flat_map_iter(Renderer::language_outputs).for_each(sink);
+            renderers[0].shared_outputs(versions).into_par_iter().for_each(sink);
+        }
     }
     // When every card of the site, in every language, was just drawn or taken
     // from the cache, the cache's other entries are cards nothing shows any more.

@@ -15,6 +15,9 @@ use super::pages::{PageDraft, PageId};
 use super::theme::{describe_origin, error_chain, Theme};
 use super::views::*;
 use super::words::WordFunction;
+
+/// The feeds of each language, under its prefix: see [`Renderer::feed_outputs`].
+pub const FEED_PATHS: [&str; 2] = ["feed.xml", "corrections/feed.xml"];
 use super::{body_diagnostics, feeds, fnv1a, markdown, opendata, search, Output};
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
@@ -348,14 +351,32 @@ impl<'a> Renderer<'a> {
     /// search index.
     pub fn language_outputs(&self) -> Vec<Output> {
         let site = self.site;
-        let (feed, search) =
-            rayon::join(|| feeds::atom_feed(site, &self.urls), || feeds::search_index(site, &self.urls));
+        let (mut outputs, mut search) = rayon::join(
+            || self.feed_outputs(),
+            || {
+                let mut search =
+                    vec![Output::new("search-index.json", feeds::search_index(site, &self.urls).into_bytes())];
+                search.extend(search::search_outputs(site, &self.urls));
+                search
+            },
+        );
+        for output in &mut search {
+            output.path.insert_str(0, &site.prefix);
+        }
+        outputs.append(&mut search);
+        outputs
+    }
+
+    /// This language's feeds ([`FEED_PATHS`]): the only files generated from
+    /// the whole site that show a claim's body (the latest claims' summaries
+    /// fall back to it), so the only ones a body edit changes.
+    pub fn feed_outputs(&self) -> Vec<Output> {
+        let site = self.site;
+        let [feed, corrections] = FEED_PATHS;
         let mut outputs = vec![
-            Output::new("feed.xml", feed.into_bytes()),
-            Output::new("search-index.json", search.into_bytes()),
-            Output::new("corrections/feed.xml", feeds::corrections_feed(site, &self.urls).into_bytes()),
+            Output::new(feed, feeds::atom_feed(site, &self.urls).into_bytes()),
+            Output::new(corrections, feeds::corrections_feed(site, &self.urls).into_bytes()),
         ];
-        outputs.extend(search::search_outputs(site, &self.urls));
         for output in &mut outputs {
             output.path.insert_str(0, &site.prefix);
         }
