@@ -28,7 +28,7 @@ use crate::load::LoadedSite;
 use crate::model::Site;
 use crate::render::graph::{self, snapshot::Snapshot};
 use crate::render::{all_pages, fnv1a, PageId, SiteFiles, FEED_PATHS};
-use crate::write::CACHE_DIR;
+use crate::write::{Stamp, CACHE_DIR};
 
 /// The state a build leaves for the next one.
 #[derive(Serialize, Deserialize)]
@@ -152,7 +152,13 @@ pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<Inp
 
 /// Plans a build of `site` against the previous one. `None`: render
 /// everything. `snapshots` are those of `site.languages()`, in order.
-pub fn plan(previous: &Previous, site: &Site, snapshots: &Snapshots, inputs: &[Input], output: &Path) -> Option<Plan> {
+pub fn plan(
+    previous: &Previous,
+    site: &Site,
+    snapshots: &Snapshots,
+    inputs: &[Input],
+    live: &HashMap<String, Stamp>,
+) -> Option<Plan> {
     let versions = snapshots.versions;
     let languages: Vec<&Site> = site.languages().collect();
     let same_languages = previous.snapshots.len() == languages.len()
@@ -202,7 +208,7 @@ pub fn plan(previous: &Previous, site: &Site, snapshots: &Snapshots, inputs: &[I
     // hand is rendered again, a generated file touched by hand regenerates them all.
     let intact = |path: &String| {
         let recorded = previous.outputs.get(path);
-        recorded.is_some() && stamp(&output.join(path)).as_ref() == recorded
+        recorded.is_some() && live.get(path) == recorded
     };
     let damaged: Vec<(usize, PageId)> =
         pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();
@@ -261,32 +267,19 @@ fn bodies_only(
     !changed.is_empty() && same_front && render.iter().all(own_page)
 }
 
-/// Size and modification time of a file.
-fn stamp(path: &Path) -> Option<(u64, i128)> {
-    let metadata = fs::symlink_metadata(path).ok()?;
-    let time = metadata.modified().ok()?;
-    let nanos = match time.duration_since(std::time::UNIX_EPOCH) {
-        Ok(after) => after.as_nanos() as i128,
-        Err(before) => -(before.duration().as_nanos() as i128),
-    };
-    Some((metadata.len(), nanos))
-}
-
-/// Records the build just finished: `written` are the output paths it holds.
-/// Written to a temporary file and renamed, so a crash leaves the old state
-/// or the new one; either is checked against the files before being trusted.
+/// Records the build just finished: `stamps` are the size and modification
+/// time of every file it wrote, as the output now holds them. Written to a
+/// temporary file and renamed, so a crash leaves the old state or the new
+/// one; either is checked against the files before being trusted.
 pub fn save(
     root: &Path,
     output: &Path,
     key: String,
     inputs: Vec<Input>,
     snapshots: &Snapshots,
-    written: &[String],
+    stamps: Vec<(String, Stamp)>,
 ) -> std::io::Result<()> {
-    let outputs: Vec<(String, u64, i128)> = written
-        .par_iter()
-        .filter_map(|path| stamp(&output.join(path)).map(|(size, time)| (path.clone(), size, time)))
-        .collect();
+    let outputs = stamps.into_iter().map(|(path, (size, time))| (path, size, time)).collect();
     let translations = snapshots.languages.iter().skip(1).map(|(code, s)| (code.clone(), s.to_json())).collect();
     let snapshot = snapshots.languages.first().map(|(_, s)| s.to_json()).unwrap_or_default();
     let state = BuildState { key, inputs, snapshot, translations, versions: snapshots.versions, outputs };

@@ -241,7 +241,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         .has_previous()
         .then(|| incremental::previous(&options.root, &output_abs, &key))
         .flatten()
-        .and_then(|previous| incremental::plan(&previous, site, &snapshots, &inputs, &output_abs))
+        .and_then(|previous| {
+            let live = writer.live_stamps().ok()?;
+            incremental::plan(&previous, site, &snapshots, &inputs, live)
+        })
         .filter(|plan| writer.keep(&plan.keep));
     let (selected, site_files) = match plan {
         Some(plan) => (plan.render, plan.site_files),
@@ -271,7 +274,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let report = writer.finish().map_err(BuildError::Write)?;
     // The state only saves work next time: failing to keep it is not an error.
-    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, &report.written);
+    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, report.stamps);
     let pages = report.written.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildSummary {
         pages,

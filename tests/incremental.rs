@@ -255,3 +255,30 @@ fn an_output_file_edited_by_hand_is_restored() {
     assert_eq!(count(&summary, "rendered"), 2, "{summary}");
     assert_eq!(read_tree_bytes(&site.public()), clean);
 }
+
+#[test]
+fn a_spare_tree_changed_by_hand_is_not_trusted() {
+    let site = demo_copy();
+    build(&site, &[]);
+    let pokrovsk = "content/claims/russia-captured-pokrovsk.md";
+    append(&site, pokrovsk, "\nA first note.\n");
+    build(&site, &[]);
+    // After the swap, the old output is the spare, with a record of what it holds.
+    let cache = site.path(".verdict-cache");
+    let entries: Vec<PathBuf> = fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    let spare =
+        entries.iter().find(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with("previous-"));
+    let spare = spare.expect("a spare tree").clone();
+    let record = PathBuf::from(format!("{}.tree", spare.display()));
+    assert!(record.is_file(), "no record beside {}", spare.display());
+    // Files of the spare removed and replaced by hand: the record no longer holds.
+    fs::remove_file(spare.join("speakers/index.html")).unwrap();
+    fs::remove_file(spare.join("claims/index.html")).unwrap();
+    fs::write(spare.join("claims/index.html"), "stale").unwrap();
+    append(&site, pokrovsk, "\nA second note.\n");
+    build(&site, &[]);
+    let (output, clean) = (read_tree_bytes(&site.public()), clean_build(&site));
+    let differing: Vec<&String> =
+        clean.keys().chain(output.keys()).filter(|p| clean.get(*p) != output.get(*p)).collect();
+    assert!(differing.is_empty(), "the output differs from a clean build: {differing:?}");
+}

@@ -25,11 +25,10 @@
 
 mod tree;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::render::Output;
@@ -76,7 +75,12 @@ pub struct WriteReport {
     pub removed: usize,
     /// Files in the old output that verdict did not write, kept in place.
     pub kept: Vec<String>,
+    /// Size and modification time of each file of `written` in the new
+    /// output, where known.
+    pub stamps: Vec<(String, Stamp)>,
 }
+
+pub use tree::Stamp;
 
 /// An absolute, `..`-free version of a path (the folder need not exist).
 pub fn absolute(path: &Path) -> PathBuf {
@@ -185,7 +189,9 @@ pub struct Writer {
     /// Paths of the new site handed in so far.
     produced: Mutex<BTreeSet<String>>,
     /// Files of the new site whose bytes differ from the live output's.
-    changed: AtomicUsize,
+    changed: Mutex<Vec<String>>,
+    /// Every entry of the live output, listed on first use.
+    listing: OnceLock<Result<Listing, (PathBuf, io::ErrorKind, String)>>,
     /// The spare's place (used when the site root and the output share a file system).
     spare: PathBuf,
     /// Where new files go, prepared on the first change (a build that changes
@@ -214,7 +220,8 @@ impl Writer {
             shown: output.to_path_buf(),
             live,
             produced: Mutex::new(BTreeSet::new()),
-            changed: AtomicUsize::new(0),
+            changed: Mutex::new(Vec::new()),
+            listing: OnceLock::new(),
             spare,
             next: OnceLock::new(),
             foreign: Mutex::new(Vec::new()),
@@ -271,8 +278,34 @@ impl Writer {
         if !linked {
             tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
         }
-        self.changed.fetch_add(1, Ordering::Relaxed);
+        lock(&self.changed).push(path.to_string());
         Ok(())
+    }
+
+    /// The live output, listed once (every folder read, every entry
+    /// described); empty when there is none.
+    fn listing(&self) -> Result<&Listing, WriteError> {
+        let listing = self.listing.get_or_init(|| {
+            let entries = if self.live { tree::scan(&self.out) } else { Ok(Vec::new()) };
+            let entries = entries.map_err(|e| (self.shown.clone(), e.kind(), e.to_string()))?;
+            let files = entries
+                .iter()
+                .filter(|l| matches!(l.entry, tree::Entry::File(_)))
+                .filter_map(|l| Some((slash_path(&l.path)?, l.stamp)))
+                .collect();
+            Ok(Listing { entries, files })
+        });
+        listing.as_ref().map_err(|(path, kind, message)| WriteError::Io {
+            path: path.clone(),
+            error: io::Error::new(*kind, message.clone()),
+        })
+    }
+
+    /// Size and modification time of each file of the live output, by path
+    /// (lists the output, once). An incremental build checks with them that
+    /// the files it keeps are still those it wrote.
+    pub fn live_stamps(&self) -> Result<&HashMap<String, Stamp>, WriteError> {
+        self.listing().map(|listing| &listing.files)
     }
 
     /// Prepares the tree the new site is assembled in, as the first changed
@@ -312,12 +345,24 @@ impl Writer {
             let next = if same_device { NextTree::Spare(self.spare.clone()) } else { NextTree::Staging(staging) };
             let fail = |e: io::Error| (self.shown.clone(), e.kind(), e.to_string());
             if self.live {
-                let files = tree::mirror(&self.out, next.path()).map_err(fail)?;
-                let foreign: Vec<String> = files
+                let listing = self.listing().map_err(|e| (self.shown.clone(), io::ErrorKind::Other, e.to_string()))?;
+                // The spare as the last build left it, if its record holds; scanned otherwise.
+                let record = matches!(next, NextTree::Spare(_))
+                    .then(|| tree::take_record(&self.record_path(), next.path()))
+                    .flatten();
+                let have = match record {
+                    Some(have) => have,
+                    None => tree::scan(next.path()).map_err(fail)?,
+                };
+                tree::mirror(&self.out, &listing.entries, next.path(), &have).map_err(fail)?;
+                let mut foreign: Vec<String> = listing
+                    .entries
                     .iter()
-                    .map(|p| slash_path(p))
+                    .filter(|l| matches!(l.entry, tree::Entry::File(_)))
+                    .map(|l| slash_path(&l.path).unwrap_or_else(|| l.path.to_string_lossy().into_owned()))
                     .filter(|key| key != MANIFEST && !self.live_manifest.contains(key))
                     .collect();
+                foreign.sort();
                 *lock(&self.foreign) = foreign;
             } else {
                 let _ = fs::remove_dir_all(next.path());
@@ -336,10 +381,11 @@ impl Writer {
     pub fn finish(self) -> Result<WriteReport, WriteError> {
         let produced = std::mem::take(&mut *lock(&self.produced));
         let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
-        let changed = self.changed.load(Ordering::Relaxed);
-        if self.live && changed == 0 && removed.is_empty() {
+        let changed: BTreeSet<String> = std::mem::take(&mut *lock(&self.changed)).into_iter().collect();
+        if self.live && changed.is_empty() && removed.is_empty() {
+            let stamps = self.stamps(&produced, &changed);
             let paths = produced.into_iter().collect();
-            return Ok(WriteReport { written: paths, changed: 0, removed: 0, kept: Vec::new() });
+            return Ok(WriteReport { written: paths, changed: 0, removed: 0, kept: Vec::new(), stamps });
         }
         let next = self.next_tree()?.clone();
         let root = next.path();
@@ -366,15 +412,47 @@ impl Writer {
             tree::exchange(root, &self.out, &aside).map_err(io_error(&self.shown))?;
             // `root` now holds the previous site: the spare for next time, or
             // a staging folder that is no longer needed.
-            if let NextTree::Staging(old) = &next {
-                fs::remove_dir_all(old).map_err(io_error(old))?;
+            match &next {
+                NextTree::Staging(old) => fs::remove_dir_all(old).map_err(io_error(old))?,
+                // The spare is the previous site exactly as listed: record it,
+                // so that the next build need not list it again.
+                NextTree::Spare(spare) => {
+                    if let Some(Ok(listing)) = self.listing.get() {
+                        let _ = tree::write_record(&self.record_path(), spare, &listing.entries);
+                    }
+                }
             }
         } else {
             fs::rename(root, &self.out).map_err(io_error(&self.shown))?;
         }
         let kept = std::mem::take(&mut *lock(&self.foreign));
         let removed = removed.len();
-        Ok(WriteReport { written: produced.into_iter().collect(), changed, removed, kept })
+        let stamps = self.stamps(&produced, &changed);
+        Ok(WriteReport { written: produced.into_iter().collect(), changed: changed.len(), removed, kept, stamps })
+    }
+
+    /// The stamps of the files `produced` in the output as it now is: the
+    /// live output's listing tells those that did not change.
+    fn stamps(&self, produced: &BTreeSet<String>, changed: &BTreeSet<String>) -> Vec<(String, Stamp)> {
+        use rayon::prelude::*;
+        let listed = self.listing.get().and_then(|l| l.as_ref().ok()).map(|l| &l.files);
+        let produced: Vec<&String> = produced.iter().collect();
+        produced
+            .par_iter()
+            .filter_map(|&path| {
+                let known = listed.filter(|_| !changed.contains(path)).and_then(|files| files.get(path)).copied();
+                let stamp =
+                    known.or_else(|| fs::symlink_metadata(self.out.join(path)).ok().map(|m| tree::stamp_of(&m)));
+                stamp.map(|stamp| (path.clone(), stamp))
+            })
+            .collect()
+    }
+
+    /// Where the record of the spare is kept, beside it.
+    fn record_path(&self) -> PathBuf {
+        let mut name = self.spare.clone().into_os_string();
+        name.push(".tree");
+        PathBuf::from(name)
     }
 }
 
@@ -398,8 +476,17 @@ fn folder_name(out: &Path) -> String {
     out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into())
 }
 
-fn slash_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+/// A relative path as the manifest writes it (`None` if it is not Unicode).
+fn slash_path(path: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|parts| parts.join("/"))
+}
+
+/// The live output as listed when the build began.
+struct Listing {
+    entries: Vec<tree::Listed>,
+    /// Stamps of its files, by output path.
+    files: HashMap<String, Stamp>,
 }
 
 /// A hash that is the same in every run, naming an output's spare.

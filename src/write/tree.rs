@@ -17,19 +17,37 @@ use std::os::unix::fs::MetadataExt;
 
 /// One entry of a tree, by its path relative to the tree's root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
+pub enum Entry {
     Dir,
     /// A file or symbolic link, with its inode (0 where there are none).
     File(u64),
 }
 
+/// Size and modification time (nanoseconds since the Unix epoch) of a file,
+/// as deploy tools compare them.
+pub type Stamp = (u64, i128);
+
+/// One entry of a listed tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Relative to the tree's root.
+    pub path: PathBuf,
+    pub entry: Entry,
+    pub stamp: Stamp,
+}
+
 /// The device a path lives on, to know whether two folders can be renamed
 /// into each other.
 pub fn device(path: &Path) -> Option<u64> {
+    identity(path).map(|(device, _)| device)
+}
+
+/// The device and inode of a path (`None` where there are none).
+pub fn identity(path: &Path) -> Option<(u64, u64)> {
     let metadata = fs::metadata(path).ok()?;
     #[cfg(unix)]
     {
-        Some(metadata.dev())
+        Some((metadata.dev(), metadata.ino()))
     }
     #[cfg(not(unix))]
     {
@@ -38,84 +56,173 @@ pub fn device(path: &Path) -> Option<u64> {
     }
 }
 
-/// Every entry under `root` (not following symbolic links), in the order of
-/// a walk that sorts each folder by name: a folder comes before what it holds.
-/// The inodes come from the folder listings themselves, so listing a tree
-/// costs no `stat` per file.
-fn entries(root: &Path) -> io::Result<Vec<(PathBuf, Entry)>> {
-    let mut found = Vec::new();
-    if !root.exists() {
-        return Ok(found);
-    }
-    for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| e.into_io_error().unwrap_or_else(|| io::Error::other("walk failed")))?;
-        let kind = if entry.file_type().is_dir() { Entry::Dir } else { Entry::File(listed_inode(&entry)) };
-        let relative = entry.into_path().strip_prefix(root).map(Path::to_path_buf).unwrap_or_default();
-        found.push((relative, kind));
-    }
-    Ok(found)
+/// The stamp of what `metadata` describes.
+pub fn stamp_of(metadata: &fs::Metadata) -> Stamp {
+    let nanos = match metadata.modified().map(|time| time.duration_since(std::time::UNIX_EPOCH)) {
+        Ok(Ok(after)) => after.as_nanos() as i128,
+        Ok(Err(before)) => -(before.duration().as_nanos() as i128),
+        Err(_) => 0,
+    };
+    (metadata.len(), nanos)
 }
 
-fn listed_inode(entry: &walkdir::DirEntry) -> u64 {
+fn inode_of(metadata: &fs::Metadata) -> u64 {
     #[cfg(unix)]
     {
-        walkdir::DirEntryExt::ino(entry)
+        metadata.ino()
     }
     #[cfg(not(unix))]
     {
-        let _ = entry;
+        let _ = metadata;
         0
     }
 }
 
-/// Makes `target` hold exactly the entries of `source`, every file a hard
-/// link to the source's file. Returns the files of `source` (relative paths).
-/// Entries already right (the same inode) cost nothing, so re-mirroring a
-/// tree that differs in a few files is cheap.
-pub fn mirror(source: &Path, target: &Path) -> io::Result<Vec<PathBuf>> {
+/// Every entry under `root`, not following symbolic links, in no particular
+/// order; empty if `root` does not exist. Each folder is read once and each
+/// entry described relative to its open folder (no path walked from the
+/// root), by a few threads.
+pub fn scan(root: &Path) -> io::Result<Vec<Listed>> {
+    if fs::symlink_metadata(root).is_err() {
+        return Ok(Vec::new());
+    }
+    own_pool(|| scan_folder(root, Path::new("")))?
+}
+
+/// Runs `work` in a small thread pool of its own, waited on from a plain
+/// thread. The tree operations run while the build's pages render, maybe
+/// called from a thread of the build's pool: waiting on that pool, or
+/// picking up its work while waiting, could wait on itself.
+fn own_pool<T: Send>(work: impl FnOnce() -> T + Send) -> io::Result<T> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(io::Error::other)?;
+    std::thread::scope(|scope| scope.spawn(|| pool.install(work)).join())
+        .map_err(|_| io::Error::other("listing the tree failed"))
+}
+
+fn scan_folder(folder: &Path, relative: &Path) -> io::Result<Vec<Listed>> {
+    use rayon::prelude::*;
+    let mut found = Vec::new();
+    let mut folders = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let entry = entry?;
+        // Described relative to the open folder, not following links.
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            // Gone since the folder was read: it is not there.
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(error),
+        };
+        let path = relative.join(entry.file_name());
+        let kind = if metadata.is_dir() { Entry::Dir } else { Entry::File(inode_of(&metadata)) };
+        if kind == Entry::Dir {
+            folders.push((entry.path(), path.clone()));
+        }
+        found.push(Listed { path, entry: kind, stamp: stamp_of(&metadata) });
+    }
+    let below: Vec<io::Result<Vec<Listed>>> =
+        folders.par_iter().map(|(inner, relative)| scan_folder(inner, relative)).collect();
+    for listed in below {
+        found.extend(listed?);
+    }
+    Ok(found)
+}
+
+/// First line of a spare tree's record.
+const RECORD_HEADER: &str = "verdict spare tree 1";
+
+/// Records that the tree at `spare` holds `listed` (with each folder's
+/// modification time), for [`take_record`] to use instead of scanning it.
+/// Writes nothing if a path cannot be recorded: the tree is scanned then.
+pub fn write_record(record: &Path, spare: &Path, listed: &[Listed]) -> io::Result<()> {
+    use std::fmt::Write as _;
+    let (Some((device, inode)), Ok(metadata)) = (identity(spare), fs::symlink_metadata(spare)) else { return Ok(()) };
+    let mut text = format!("{RECORD_HEADER}\t{device}\t{inode}\t{}\n", stamp_of(&metadata).1);
+    for entry in listed {
+        let Some(path) = entry.path.to_str().filter(|p| !p.contains(['\n', '\t'])) else { return Ok(()) };
+        let _ = match entry.entry {
+            Entry::Dir => writeln!(text, "d\t{}\t{path}", entry.stamp.1),
+            Entry::File(inode) => writeln!(text, "f\t{inode}\t{path}"),
+        };
+    }
+    let temporary = record.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&temporary, text)?;
+    fs::rename(&temporary, record)
+}
+
+/// What the record says the tree at `spare` holds, if it can be trusted:
+/// it names this very folder, and the folder and every folder in it have
+/// the modification times recorded (adding, removing or renaming anything
+/// changes its folder's time). The record is deleted first, whatever it
+/// says: the caller is about to change the tree, and an interrupted change
+/// must leave no record behind. Files carry no size or time ([`Stamp`] zero).
+pub fn take_record(record: &Path, spare: &Path) -> Option<Vec<Listed>> {
+    use rayon::prelude::*;
+    let text = fs::read_to_string(record).ok();
+    fs::remove_file(record).ok()?;
+    let text = text?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next()?.split('\t').collect();
+    let (device, inode) = identity(spare)?;
+    let root_time = stamp_of(&fs::symlink_metadata(spare).ok()?).1;
+    if header != [RECORD_HEADER, &device.to_string(), &inode.to_string(), &root_time.to_string()] {
+        return None;
+    }
+    let mut listed = Vec::new();
+    for line in lines {
+        let mut fields = line.splitn(3, '\t');
+        let (kind, number, path) = (fields.next()?, fields.next()?, fields.next()?);
+        let entry = match kind {
+            "d" => Listed { path: PathBuf::from(path), entry: Entry::Dir, stamp: (0, number.parse().ok()?) },
+            "f" => Listed { path: PathBuf::from(path), entry: Entry::File(number.parse().ok()?), stamp: (0, 0) },
+            _ => return None,
+        };
+        listed.push(entry);
+    }
+    let unchanged = |entry: &Listed| {
+        fs::symlink_metadata(spare.join(&entry.path)).is_ok_and(|m| m.is_dir() && stamp_of(&m).1 == entry.stamp.1)
+    };
+    let folders: Vec<&Listed> = listed.iter().filter(|l| l.entry == Entry::Dir).collect();
+    own_pool(|| folders.par_iter().all(|entry| unchanged(entry))).ok()?.then_some(listed)
+}
+
+/// Makes `target` hold exactly the entries `want` listed in `source`, every
+/// file a hard link to the source's file. `have` is what `target` holds
+/// ([`scan`] it when unknown). Entries already right (the same inode) cost
+/// nothing, so re-mirroring a tree that differs in a few files is cheap.
+pub fn mirror(source: &Path, want: &[Listed], target: &Path, have: &[Listed]) -> io::Result<()> {
     fs::create_dir_all(target)?;
-    // The two listings are independent: take them at once.
-    let (want, have) = std::thread::scope(|scope| {
-        let have = scope.spawn(|| entries(target));
-        let want = entries(source);
-        (want, have.join().unwrap_or_else(|_| Err(io::Error::other("listing the tree failed"))))
-    });
-    let (want, have) = (want?, have?);
-    let wanted: HashMap<&Path, Entry> = want.iter().map(|(path, kind)| (path.as_path(), *kind)).collect();
-    let had: HashMap<&Path, Entry> = have.iter().map(|(path, kind)| (path.as_path(), *kind)).collect();
-    // Remove what should not be there, deepest first.
-    for (relative, kind) in have.iter().rev() {
-        let keep = match (kind, wanted.get(relative.as_path())) {
+    let wanted: HashMap<&Path, Entry> = want.iter().map(|l| (l.path.as_path(), l.entry)).collect();
+    let had: HashMap<&Path, Entry> = have.iter().map(|l| (l.path.as_path(), l.entry)).collect();
+    // Remove what should not be there (what is inside a removed folder may be gone already).
+    for listed in have {
+        let keep = match (listed.entry, wanted.get(listed.path.as_path())) {
             (Entry::Dir, Some(Entry::Dir)) => true,
-            (Entry::File(a), Some(Entry::File(b))) => a == b && *a != 0,
+            (Entry::File(a), Some(Entry::File(b))) => a == *b && a != 0,
             _ => false,
         };
         if !keep {
-            let path = target.join(relative);
-            match kind {
+            let path = target.join(&listed.path);
+            match listed.entry {
                 Entry::Dir => fs::remove_dir_all(&path).or_else(ignore_missing)?,
                 Entry::File(_) => fs::remove_file(&path).or_else(ignore_missing)?,
             }
         }
     }
-    let mut files = Vec::new();
-    for (relative, kind) in &want {
-        let path = target.join(relative);
-        match kind {
-            Entry::Dir => {
-                if had.get(relative.as_path()) != Some(&Entry::Dir) {
-                    fs::create_dir_all(&path)?;
-                }
-            }
-            Entry::File(ino) => {
-                if had.get(relative.as_path()) != Some(&Entry::File(*ino)) || *ino == 0 {
-                    link_or_copy(&source.join(relative), &path)?;
-                }
-                files.push(relative.clone());
+    // Folders first, then the files in them.
+    for listed in want.iter().filter(|l| l.entry == Entry::Dir) {
+        if had.get(listed.path.as_path()) != Some(&Entry::Dir) {
+            fs::create_dir_all(target.join(&listed.path))?;
+        }
+    }
+    for listed in want {
+        if let Entry::File(inode) = listed.entry {
+            if had.get(listed.path.as_path()) != Some(&listed.entry) || inode == 0 {
+                link_or_copy(&source.join(&listed.path), &target.join(&listed.path))?;
             }
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 fn ignore_missing(error: io::Error) -> io::Result<()> {
@@ -258,12 +365,86 @@ mod tests {
         fs::create_dir_all(b.join("old")).unwrap();
         fs::write(b.join("old/h"), "3").unwrap();
         fs::write(b.join("g"), "stale").unwrap();
-        let files = mirror(&a, &b).unwrap();
+        mirror(&a, &scan(&a).unwrap(), &b, &scan(&b).unwrap()).unwrap();
+        let mut files: Vec<PathBuf> =
+            scan(&b).unwrap().into_iter().filter(|l| l.entry != Entry::Dir).map(|l| l.path).collect();
+        files.sort();
         assert_eq!(files, vec![PathBuf::from("g"), PathBuf::from("x/y/f")]);
         assert!(!b.join("old").exists());
         assert_eq!(fs::read_to_string(b.join("g")).unwrap(), "2");
         #[cfg(unix)]
         assert_eq!(fs::metadata(a.join("x/y/f")).unwrap().ino(), fs::metadata(b.join("x/y/f")).unwrap().ino());
+    }
+
+    #[test]
+    fn scan_lists_every_entry_with_its_inode_size_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        fs::write(dir.path().join("a/b/f"), "four").unwrap();
+        fs::write(dir.path().join("g"), "").unwrap();
+        let mut listed = scan(dir.path()).unwrap();
+        listed.sort_by(|x, y| x.path.cmp(&y.path));
+        let paths: Vec<&Path> = listed.iter().map(|l| l.path.as_path()).collect();
+        assert_eq!(paths, [Path::new("a"), Path::new("a/b"), Path::new("a/b/f"), Path::new("g")]);
+        let metadata = fs::metadata(dir.path().join("a/b/f")).unwrap();
+        assert_eq!(listed[2].entry, Entry::File(inode_of(&metadata)));
+        assert_eq!(listed[2].stamp, stamp_of(&metadata));
+        assert_eq!(listed[2].stamp.0, 4);
+        assert_eq!(listed[0].entry, Entry::Dir);
+        assert!(scan(&dir.path().join("missing")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_record_describes_its_tree_once_and_not_after_the_tree_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tree, record) = (dir.path().join("spare"), dir.path().join("spare.tree"));
+        fs::create_dir_all(tree.join("x/y")).unwrap();
+        fs::write(tree.join("x/y/f"), "1").unwrap();
+        fs::write(tree.join("g"), "2").unwrap();
+        let listed = scan(&tree).unwrap();
+        write_record(&record, &tree, &listed).unwrap();
+        let taken = take_record(&record, &tree).expect("an untouched tree's record holds");
+        let entries = |l: &[Listed]| {
+            let mut e: Vec<(PathBuf, Entry)> = l.iter().map(|l| (l.path.clone(), l.entry)).collect();
+            e.sort_by(|a, b| a.0.cmp(&b.0));
+            e
+        };
+        assert_eq!(entries(&taken), entries(&listed));
+        assert!(!record.exists(), "a record is good only once");
+        assert!(take_record(&record, &tree).is_none());
+
+        // A file removed from a folder (or added, or renamed) changes the folder's time.
+        for change in
+            [|t: &Path| fs::remove_file(t.join("x/y/f")).unwrap(), |t: &Path| fs::write(t.join("new"), "").unwrap()]
+        {
+            // Folder times as of long ago, so that the change cannot fall in
+            // the same tick of the file system's clock.
+            for folder in [tree.clone(), tree.join("x"), tree.join("x/y")] {
+                let long_ago = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+                fs::File::open(&folder).unwrap().set_modified(long_ago).unwrap();
+            }
+            let listed = scan(&tree).unwrap();
+            write_record(&record, &tree, &listed).unwrap();
+            change(&tree);
+            assert!(take_record(&record, &tree).is_none());
+        }
+        // Another folder at the same place is not the tree recorded.
+        let listed = scan(&tree).unwrap();
+        write_record(&record, &tree, &listed).unwrap();
+        fs::rename(&tree, dir.path().join("moved")).unwrap();
+        copy_tree(&dir.path().join("moved"), &tree);
+        assert!(take_record(&record, &tree).is_none());
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        let listed = scan(from).unwrap();
+        for entry in listed.iter().filter(|l| l.entry == Entry::Dir) {
+            fs::create_dir_all(to.join(&entry.path)).unwrap();
+        }
+        for entry in listed.iter().filter(|l| l.entry != Entry::Dir) {
+            fs::copy(from.join(&entry.path), to.join(&entry.path)).unwrap();
+        }
     }
 
     #[test]
