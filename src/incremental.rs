@@ -130,7 +130,7 @@ pub fn previous(root: &Path, output: &Path, key: &str) -> Option<Previous> {
 /// copies them.
 pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<Input> {
     fn text_hash<T>(file: &crate::load::Loaded<T>) -> Input {
-        (file.relative_path.clone(), fnv1a(file.doc.source.text.as_bytes()), fnv1a(file.body.as_bytes()))
+        (file.relative_path.clone(), content_hash(file.doc.source.text.as_bytes()), content_hash(file.body.as_bytes()))
     }
     let mut inputs: Vec<Input> = loaded
         .claims
@@ -145,9 +145,31 @@ pub fn inputs(loaded: &LoadedSite, static_files: Vec<(PathBuf, u64)>) -> Vec<Inp
         .chain(loaded.translations.pages.par_iter().map(text_hash))
         .collect();
     inputs.extend(static_files.into_iter().map(|(path, hash)| (path, hash, 0)));
-    inputs.push((PathBuf::from("site.yaml"), fnv1a(loaded.config_doc.source.text.as_bytes()), 0));
+    inputs.push((PathBuf::from("site.yaml"), content_hash(loaded.config_doc.source.text.as_bytes()), 0));
     inputs.sort();
     inputs
+}
+
+/// A hash of a file's bytes, to notice that it changed. Eight bytes at a
+/// time, each folded in with a 128-bit multiply (as wyhash does): every input
+/// of a site is hashed on every build, and byte-at-a-time FNV over 77 MB of
+/// Markdown took a tenth of an edit's rebuild.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+    const MULTIPLIER: u64 = 0xa076_1d64_78bd_642f;
+    let fold = |a: u64, b: u64| {
+        let product = u128::from(a).wrapping_mul(u128::from(b));
+        (product as u64) ^ ((product >> 64) as u64)
+    };
+    let mut hash = SEED ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        hash = fold(hash ^ word, MULTIPLIER);
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    fold(hash ^ u64::from_le_bytes(tail), MULTIPLIER ^ SEED)
 }
 
 /// Plans a build of `site` against the previous one. `None`: render
@@ -290,4 +312,27 @@ pub fn save(
     let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&temporary, serde_json::to_vec(&state).map_err(std::io::Error::other)?)?;
     fs::rename(&temporary, &path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_hash;
+
+    #[test]
+    fn content_hash_notices_every_small_change() {
+        let text = b"---\nclaim: \"A statement.\"\n---\nThe analysis, eight bytes at a time.\n".to_vec();
+        let hash = content_hash(&text);
+        assert_eq!(hash, content_hash(&text.clone()), "the same bytes, the same hash");
+        let mut seen = std::collections::HashSet::from([hash]);
+        for at in 0..text.len() {
+            for flip in [1u8, 0x20, 0x80] {
+                let mut changed = text.clone();
+                changed[at] ^= flip;
+                assert!(seen.insert(content_hash(&changed)), "byte {at} ^ {flip:#x}");
+            }
+        }
+        // Lengths matter even when the extra bytes are zero.
+        assert_ne!(content_hash(b"ab"), content_hash(b"ab\0"));
+        assert_ne!(content_hash(b""), content_hash(b"\0"));
+    }
 }

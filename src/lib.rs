@@ -225,7 +225,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         let file = options.root.join(&relative);
         let bytes = std::fs::read(&file).map_err(|error| BuildError::Write(WriteError::Io { path: file, error }))?;
         writer.put(&path, &bytes).map_err(BuildError::Write)?;
-        static_hashes.push((relative, render::fnv1a(&bytes)));
+        static_hashes.push((relative, incremental::content_hash(&bytes)));
     }
 
     let output_abs = write::absolute(&output);

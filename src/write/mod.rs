@@ -286,14 +286,12 @@ impl Writer {
     /// described); empty when there is none.
     fn listing(&self) -> Result<&Listing, WriteError> {
         let listing = self.listing.get_or_init(|| {
-            let entries = if self.live { tree::scan(&self.out) } else { Ok(Vec::new()) };
-            let entries = entries.map_err(|e| (self.shown.clone(), e.kind(), e.to_string()))?;
-            let files = entries
-                .iter()
-                .filter(|l| matches!(l.entry, tree::Entry::File(_)))
-                .filter_map(|l| Some((slash_path(&l.path)?, l.stamp)))
-                .collect();
-            Ok(Listing { entries, files })
+            let listed = if self.live {
+                Listing::of(&self.out)
+            } else {
+                Ok(Listing { entries: Vec::new(), files: HashMap::new() })
+            };
+            listed.map_err(|e| (self.shown.clone(), e.kind(), e.to_string()))
         });
         listing.as_ref().map_err(|(path, kind, message)| WriteError::Io {
             path: path.clone(),
@@ -435,7 +433,7 @@ impl Writer {
     /// live output's listing tells those that did not change.
     fn stamps(&self, produced: &BTreeSet<String>, changed: &BTreeSet<String>) -> Vec<(String, Stamp)> {
         use rayon::prelude::*;
-        let listed = self.listing.get().and_then(|l| l.as_ref().ok()).map(|l| &l.files);
+        let listed = self.listing().ok().map(|l| &l.files);
         let produced: Vec<&String> = produced.iter().collect();
         produced
             .par_iter()
@@ -487,6 +485,18 @@ struct Listing {
     entries: Vec<tree::Listed>,
     /// Stamps of its files, by output path.
     files: HashMap<String, Stamp>,
+}
+
+impl Listing {
+    fn of(out: &Path) -> io::Result<Listing> {
+        let entries = tree::scan(out)?;
+        let files = entries
+            .iter()
+            .filter(|l| matches!(l.entry, tree::Entry::File(_)))
+            .filter_map(|l| Some((slash_path(&l.path)?, l.stamp)))
+            .collect();
+        Ok(Listing { entries, files })
+    }
 }
 
 /// A hash that is the same in every run, naming an output's spare.
