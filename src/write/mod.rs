@@ -13,8 +13,10 @@
 //! the old tree is kept as the *spare* in `.verdict-cache/` under the site
 //! root, and the next build mirrors the live output into it again: entries that
 //! are already right cost nothing, so a build that changes three files touches
-//! about three files, not the thousands of folders of a large site. On Linux
-//! the swap is one atomic `renameat2(RENAME_EXCHANGE)`.
+//! about three files, not the thousands of folders of a large site. The live
+//! output is listed once per build; the spare is not listed at all when the
+//! record left beside it by the last swap still holds ([`tree::take_record`]).
+//! On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`.
 //!
 //! The output folder is the generator's own: a manifest (`.verdict-output`)
 //! lists what verdict wrote. A file in the old output that is not in the
