@@ -28,7 +28,7 @@ use crate::load::LoadedSite;
 use crate::model::Site;
 use crate::render::graph::{self, snapshot::Snapshot};
 use crate::render::{all_pages, fnv1a, PageId, SiteFiles, FEED_PATHS};
-use crate::write::{Stamp, CACHE_DIR};
+use crate::write::{Stamp, Writer, CACHE_DIR};
 
 /// The state a build leaves for the next one.
 #[derive(Serialize, Deserialize)]
@@ -174,13 +174,7 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 
 /// Plans a build of `site` against the previous one. `None`: render
 /// everything. `snapshots` are those of `site.languages()`, in order.
-pub fn plan(
-    previous: &Previous,
-    site: &Site,
-    snapshots: &Snapshots,
-    inputs: &[Input],
-    live: &HashMap<String, Stamp>,
-) -> Option<Plan> {
+pub fn plan(previous: &Previous, site: &Site, snapshots: &Snapshots, inputs: &[Input], live: &Writer) -> Option<Plan> {
     let versions = snapshots.versions;
     let languages: Vec<&Site> = site.languages().collect();
     let same_languages = previous.snapshots.len() == languages.len()
@@ -228,9 +222,15 @@ pub fn plan(
         .collect();
     // Every file kept must still be what that build wrote; a page touched by
     // hand is rendered again, a generated file touched by hand regenerates them all.
+    // When something will be written, the writer lists the whole output to
+    // mirror it: list it now and check against the listing. Otherwise one
+    // `stat` per file costs less than reading every folder.
+    if !render.is_empty() || site_files != SiteFiles::None {
+        live.list().ok()?;
+    }
     let intact = |path: &String| {
         let recorded = previous.outputs.get(path);
-        recorded.is_some() && live.get(path) == recorded
+        recorded.is_some() && live.stamp(path).as_ref() == recorded
     };
     let damaged: Vec<(usize, PageId)> =
         pages.par_iter().filter(|(path, id)| !render.contains(id) && !intact(path)).map(|(_, id)| *id).collect();

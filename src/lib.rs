@@ -241,11 +241,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         .has_previous()
         .then(|| incremental::previous(&options.root, &output_abs, &key))
         .flatten()
-        .and_then(|previous| {
-            let live = writer.live_stamps().ok()?;
-            incremental::plan(&previous, site, &snapshots, &inputs, live)
-        })
+        .and_then(|previous| incremental::plan(&previous, site, &snapshots, &inputs, &writer))
         .filter(|plan| writer.keep(&plan.keep));
+    let planned = plan.is_some();
     let (selected, site_files) = match plan {
         Some(plan) => (plan.render, plan.site_files),
         None => (render::all_language_pages(site), render::SiteFiles::All),
@@ -272,14 +270,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     if let Some(error) = write_error.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
         return Err(BuildError::Write(error));
     }
-    let report = writer.finish().map_err(BuildError::Write)?;
-    // The state only saves work next time: failing to keep it is not an error.
-    let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, report.stamps);
+    // Planned against the state, and nothing rendered: if nothing is written
+    // or removed either, the state still describes the output exactly.
+    let rendered = rendered.into_inner();
+    let report = writer.finish(!(planned && rendered == 0)).map_err(BuildError::Write)?;
+    if !report.stamps.is_empty() || (report.changed + report.removed > 0) {
+        // It only saves work next time: failing to keep it is not an error.
+        let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, report.stamps);
+    }
     let pages = report.written.iter().filter(|p| p.ends_with(".html")).count();
     Ok(BuildSummary {
         pages,
         files: report.written.len(),
-        rendered: rendered.into_inner(),
+        rendered,
         changed: report.changed,
         removed: report.removed,
         kept: report.kept,

@@ -78,7 +78,7 @@ pub struct WriteReport {
     /// Files in the old output that verdict did not write, kept in place.
     pub kept: Vec<String>,
     /// Size and modification time of each file of `written` in the new
-    /// output, where known.
+    /// output, where known: when asked for, or when the output changed.
     pub stamps: Vec<(String, Stamp)>,
 }
 
@@ -301,11 +301,20 @@ impl Writer {
         })
     }
 
-    /// Size and modification time of each file of the live output, by path
-    /// (lists the output, once). An incremental build checks with them that
-    /// the files it keeps are still those it wrote.
-    pub fn live_stamps(&self) -> Result<&HashMap<String, Stamp>, WriteError> {
-        self.listing().map(|listing| &listing.files)
+    /// Lists the live output now (once per build), for [`Writer::stamp`]
+    /// and the mirror to use.
+    pub fn list(&self) -> Result<(), WriteError> {
+        self.listing().map(|_| ())
+    }
+
+    /// Size and modification time of a file of the live output: from its
+    /// listing if it was made, from the file otherwise. An incremental build
+    /// checks with them that the files it keeps are still those it wrote.
+    pub fn stamp(&self, path: &str) -> Option<Stamp> {
+        match self.listing.get() {
+            Some(Ok(listing)) => listing.files.get(path).copied(),
+            _ => fs::symlink_metadata(self.out.join(path)).ok().map(|m| tree::stamp_of(&m)),
+        }
     }
 
     /// Prepares the tree the new site is assembled in, as the first changed
@@ -377,13 +386,14 @@ impl Writer {
     }
 
     /// Finishes the new site (removes what it no longer has, writes the
-    /// manifest) and swaps it in. When nothing changed, nothing is touched.
-    pub fn finish(self) -> Result<WriteReport, WriteError> {
+    /// manifest) and swaps it in. When nothing changed, nothing is touched,
+    /// and the files' stamps are only reported if `stamps` asks for them.
+    pub fn finish(self, stamps: bool) -> Result<WriteReport, WriteError> {
         let produced = std::mem::take(&mut *lock(&self.produced));
         let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
         let changed: BTreeSet<String> = std::mem::take(&mut *lock(&self.changed)).into_iter().collect();
         if self.live && changed.is_empty() && removed.is_empty() {
-            let stamps = self.stamps(&produced, &changed);
+            let stamps = if stamps { self.stamps(&produced, &changed) } else { Vec::new() };
             let paths = produced.into_iter().collect();
             return Ok(WriteReport { written: paths, changed: 0, removed: 0, kept: Vec::new(), stamps });
         }
@@ -435,7 +445,7 @@ impl Writer {
     /// live output's listing tells those that did not change.
     fn stamps(&self, produced: &BTreeSet<String>, changed: &BTreeSet<String>) -> Vec<(String, Stamp)> {
         use rayon::prelude::*;
-        let listed = self.listing().ok().map(|l| &l.files);
+        let listed = self.listing.get().and_then(|l| l.as_ref().ok()).map(|l| &l.files);
         let produced: Vec<&String> = produced.iter().collect();
         produced
             .par_iter()
