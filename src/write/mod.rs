@@ -27,7 +27,7 @@
 
 mod tree;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -391,7 +391,7 @@ impl Writer {
     pub fn finish(self, stamps: bool) -> Result<WriteReport, WriteError> {
         let produced = std::mem::take(&mut *lock(&self.produced));
         let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
-        let changed: BTreeSet<String> = std::mem::take(&mut *lock(&self.changed)).into_iter().collect();
+        let changed: HashSet<String> = std::mem::take(&mut *lock(&self.changed)).into_iter().collect();
         if self.live && changed.is_empty() && removed.is_empty() {
             let stamps = if stamps { self.stamps(&produced, &changed) } else { Vec::new() };
             let paths = produced.into_iter().collect();
@@ -443,7 +443,7 @@ impl Writer {
 
     /// The stamps of the files `produced` in the output as it now is: the
     /// live output's listing tells those that did not change.
-    fn stamps(&self, produced: &BTreeSet<String>, changed: &BTreeSet<String>) -> Vec<(String, Stamp)> {
+    fn stamps(&self, produced: &BTreeSet<String>, changed: &HashSet<String>) -> Vec<(String, Stamp)> {
         use rayon::prelude::*;
         let listed = self.listing.get().and_then(|l| l.as_ref().ok()).map(|l| &l.files);
         let produced: Vec<&String> = produced.iter().collect();
