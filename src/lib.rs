@@ -273,8 +273,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // Planned against the state, and nothing rendered: if nothing is written
     // or removed either, the state still describes the output exactly.
     let rendered = rendered.into_inner();
-    let report = writer.finish(!(planned && rendered == 0)).map_err(BuildError::Write)?;
-    if !report.stamps.is_empty() || (report.changed + report.removed > 0) {
+    let state_may_stand = planned && rendered == 0;
+    let report = writer.finish(!state_may_stand).map_err(BuildError::Write)?;
+    if !state_may_stand || report.changed + report.removed > 0 {
         // It only saves work next time: failing to keep it is not an error.
         let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, report.stamps);
     }

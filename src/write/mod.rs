@@ -193,12 +193,12 @@ pub struct Writer {
     /// Files of the new site whose bytes differ from the live output's.
     changed: Mutex<Vec<String>>,
     /// Every entry of the live output, listed on first use.
-    listing: OnceLock<Result<Listing, (PathBuf, io::ErrorKind, String)>>,
+    listing: OnceLock<Result<Listing, KeptError>>,
     /// The spare's place (used when the site root and the output share a file system).
     spare: PathBuf,
     /// Where new files go, prepared on the first change (a build that changes
     /// nothing prepares nothing).
-    next: OnceLock<Result<NextTree, (PathBuf, io::ErrorKind, String)>>,
+    next: OnceLock<Result<NextTree, KeptError>>,
     /// Files in the live output that verdict did not write, found when preparing.
     foreign: Mutex<Vec<String>>,
 }
@@ -287,17 +287,17 @@ impl Writer {
     /// The live output, listed once (every folder read, every entry
     /// described); empty when there is none.
     fn listing(&self) -> Result<&Listing, WriteError> {
-        let listing = self.listing.get_or_init(|| {
+        self.listed().as_ref().map_err(KeptError::to_write_error)
+    }
+
+    fn listed(&self) -> &Result<Listing, KeptError> {
+        self.listing.get_or_init(|| {
             let listed = if self.live {
                 Listing::of(&self.out)
             } else {
                 Ok(Listing { entries: Vec::new(), files: HashMap::new() })
             };
-            listed.map_err(|e| (self.shown.clone(), e.kind(), e.to_string()))
-        });
-        listing.as_ref().map_err(|(path, kind, message)| WriteError::Io {
-            path: path.clone(),
-            error: io::Error::new(*kind, message.clone()),
+            listed.map_err(|e| KeptError::new(&self.shown, &e))
         })
     }
 
@@ -352,9 +352,9 @@ impl Writer {
             let same_device =
                 self.live && fs::create_dir_all(cache).is_ok() && tree::device(cache) == tree::device(parent);
             let next = if same_device { NextTree::Spare(self.spare.clone()) } else { NextTree::Staging(staging) };
-            let fail = |e: io::Error| (self.shown.clone(), e.kind(), e.to_string());
+            let fail = |e: io::Error| KeptError::new(&self.shown, &e);
             if self.live {
-                let listing = self.listing().map_err(|e| (self.shown.clone(), io::ErrorKind::Other, e.to_string()))?;
+                let listing = self.listed().as_ref().map_err(KeptError::clone)?;
                 // The spare as the last build left it, if its record holds; scanned otherwise.
                 let record = matches!(next, NextTree::Spare(_))
                     .then(|| tree::take_record(&self.record_path(), next.path()))
@@ -379,10 +379,7 @@ impl Writer {
             }
             Ok(next)
         });
-        prepared.as_ref().map_err(|(path, kind, message)| WriteError::Io {
-            path: path.clone(),
-            error: io::Error::new(*kind, message.clone()),
-        })
+        prepared.as_ref().map_err(KeptError::to_write_error)
     }
 
     /// Finishes the new site (removes what it no longer has, writes the
@@ -490,6 +487,25 @@ fn folder_name(out: &Path) -> String {
 fn slash_path(path: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
     parts.map(|parts| parts.join("/"))
+}
+
+/// An I/O error kept for every later caller (an `io::Error` cannot be
+/// cloned): where, what kind, what it said.
+#[derive(Debug, Clone)]
+struct KeptError {
+    path: PathBuf,
+    kind: io::ErrorKind,
+    message: String,
+}
+
+impl KeptError {
+    fn new(path: &Path, error: &io::Error) -> KeptError {
+        KeptError { path: path.to_path_buf(), kind: error.kind(), message: error.to_string() }
+    }
+
+    fn to_write_error(&self) -> WriteError {
+        WriteError::Io { path: self.path.clone(), error: io::Error::new(self.kind, self.message.clone()) }
+    }
 }
 
 /// The live output as listed when the build began.

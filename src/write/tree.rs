@@ -136,8 +136,8 @@ const RECORD_HEADER: &str = "verdict spare tree 1";
 /// Writes nothing if a path cannot be recorded: the tree is scanned then.
 pub fn write_record(record: &Path, spare: &Path, listed: &[Listed]) -> io::Result<()> {
     use std::fmt::Write as _;
-    let (Some((device, inode)), Ok(metadata)) = (identity(spare), fs::symlink_metadata(spare)) else { return Ok(()) };
-    let mut text = format!("{RECORD_HEADER}\t{device}\t{inode}\t{}\n", stamp_of(&metadata).1);
+    let Some(mut text) = record_header(spare) else { return Ok(()) };
+    text.push('\n');
     for entry in listed {
         let Some(path) = entry.path.to_str().filter(|p| !p.contains(['\n', '\t'])) else { return Ok(()) };
         let _ = match entry.entry {
@@ -148,6 +148,14 @@ pub fn write_record(record: &Path, spare: &Path, listed: &[Listed]) -> io::Resul
     let temporary = record.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&temporary, text)?;
     fs::rename(&temporary, record)
+}
+
+/// The first line of a record of the tree at `spare`: the folder itself
+/// (device, inode) and its modification time.
+fn record_header(spare: &Path) -> Option<String> {
+    let (device, inode) = identity(spare)?;
+    let time = stamp_of(&fs::symlink_metadata(spare).ok()?).1;
+    Some(format!("{RECORD_HEADER}\t{device}\t{inode}\t{time}"))
 }
 
 /// What the record says the tree at `spare` holds, if it can be trusted:
@@ -162,10 +170,7 @@ pub fn take_record(record: &Path, spare: &Path) -> Option<Vec<Listed>> {
     fs::remove_file(record).ok()?;
     let text = text?;
     let mut lines = text.lines();
-    let header: Vec<&str> = lines.next()?.split('\t').collect();
-    let (device, inode) = identity(spare)?;
-    let root_time = stamp_of(&fs::symlink_metadata(spare).ok()?).1;
-    if header != [RECORD_HEADER, &device.to_string(), &inode.to_string(), &root_time.to_string()] {
+    if Some(lines.next()?) != record_header(spare).as_deref() {
         return None;
     }
     let mut listed = Vec::new();
@@ -274,11 +279,7 @@ pub fn link_file(from: &Path, path: &Path) -> io::Result<()> {
 
 /// Whether two paths name the same file (the same inode on the same device).
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (fs::metadata(a), fs::metadata(b)) {
-        #[cfg(unix)]
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
+    identity(a).is_some_and(|a| Some(a) == identity(b))
 }
 
 /// Removes the file at `path`, then every folder above it that became empty,
