@@ -20,6 +20,7 @@ use crate::render::theme::DEFAULT_THEME_FILES;
 
 /// One font file, ready to measure with.
 struct Face {
+    id: fontdb::ID,
     family: usize,
     weight: u16,
     font: FontRef<'static>,
@@ -76,6 +77,7 @@ impl CardFonts {
                 let shaper_data: &'static ShaperData = Box::leak(Box::new(ShaperData::new(&font)));
                 let units_per_em = f32::from(shaper_data.shaper(&font).build().units_per_em() as u16).max(1.0);
                 faces.push(Face {
+                    id: *id,
                     family,
                     weight: info.weight.0,
                     charmap: Charmap::new(&font),
@@ -136,6 +138,24 @@ impl CardFonts {
                 Some((face.shaper_data.shaper(&face.font).build(), face.units_per_em))
             })
             .collect()
+    }
+}
+
+impl CardFonts {
+    /// A shaper for the face `id` of the database and the face's units per
+    /// em, as usvg sets text in it; `None` for a face with variation axes
+    /// (usvg would set those at the font size).
+    pub fn shaper_of(&self, id: fontdb::ID) -> Option<(Shaper<'static>, u16)> {
+        use skrifa::MetadataProvider;
+        let face = self.faces.iter().find(|face| face.id == id)?;
+        if !face.font.axes().is_empty() {
+            return None;
+        }
+        let units_per_em = face
+            .font
+            .metrics(skrifa::instance::Size::unscaled(), skrifa::instance::LocationRef::default())
+            .units_per_em;
+        Some((face.shaper_data.shaper(&face.font).build(), units_per_em))
     }
 }
 

@@ -76,7 +76,7 @@ pub fn render(tree: &usvg::Tree, transform: Transform, pixmap: &mut Pixmap) {
 
 /// A glyph to draw: its mask's key, its origin in whole pixels, its colour
 /// (RGB, not premultiplied) and opacity (0–255).
-struct Placed {
+pub(super) struct Placed {
     key: Key,
     x: i32,
     y: i32,
@@ -109,37 +109,54 @@ fn plan(text: &usvg::Text, transform: Transform) -> Option<Vec<Placed>> {
         let even_odd = fill.rule() == usvg::FillRule::EvenOdd;
         for glyph in &span.positioned_glyphs {
             let at = transform.pre_concat(glyph.outline_transform());
-            // Upright: a uniform scale, mirrored vertically (font units go up).
-            let upright = at.kx == 0.0 && at.ky == 0.0 && at.sx > 0.0 && (at.sx + at.sy).abs() <= at.sx * 1e-6;
-            if !upright || !at.tx.is_finite() || !at.ty.is_finite() || at.tx.abs() > 1e6 || at.ty.abs() > 1e6 {
-                return None;
-            }
-            let mut x = at.tx.floor();
-            let mut phase = ((at.tx - x) * PHASES).round();
-            if phase >= PHASES {
-                x += 1.0;
-                phase = 0.0;
-            }
-            placed.push(Placed {
-                key: Key {
-                    font: glyph.font,
-                    glyph: glyph.id.0,
-                    scale: at.sx.to_bits(),
-                    phase: phase as u8,
-                    anti_alias,
-                    even_odd,
-                },
-                x: x as i32,
-                y: at.ty.round() as i32,
-                colour: [colour.red, colour.green, colour.blue],
-                opacity,
-            });
+            let style = Style { anti_alias, even_odd, colour: [colour.red, colour.green, colour.blue], opacity };
+            placed.push(place(glyph.font, glyph.id.0, at, style)?);
         }
     }
     Some(placed)
 }
 
-fn draw(glyphs: &[Placed], pixmap: &mut Pixmap) {
+/// How a glyph is filled: as usvg describes a text span's fill.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Style {
+    pub anti_alias: bool,
+    pub even_odd: bool,
+    /// RGB, not premultiplied, and the opacity (0–255).
+    pub colour: [u8; 3],
+    pub opacity: u8,
+}
+
+/// Glyph `glyph` of `font` with its outline transform `at` (font units to
+/// pixels, mirrored), or `None` unless it is upright and on the page.
+pub(super) fn place(font: fontdb::ID, glyph: u32, at: Transform, style: Style) -> Option<Placed> {
+    // Upright: a uniform scale, mirrored vertically (font units go up).
+    let upright = at.kx == 0.0 && at.ky == 0.0 && at.sx > 0.0 && (at.sx + at.sy).abs() <= at.sx * 1e-6;
+    if !upright || !at.tx.is_finite() || !at.ty.is_finite() || at.tx.abs() > 1e6 || at.ty.abs() > 1e6 {
+        return None;
+    }
+    let mut x = at.tx.floor();
+    let mut phase = ((at.tx - x) * PHASES).round();
+    if phase >= PHASES {
+        x += 1.0;
+        phase = 0.0;
+    }
+    Some(Placed {
+        key: Key {
+            font,
+            glyph,
+            scale: at.sx.to_bits(),
+            phase: phase as u8,
+            anti_alias: style.anti_alias,
+            even_odd: style.even_odd,
+        },
+        x: x as i32,
+        y: at.ty.round() as i32,
+        colour: style.colour,
+        opacity: style.opacity,
+    })
+}
+
+pub(super) fn draw(glyphs: &[Placed], pixmap: &mut Pixmap) {
     for placed in glyphs {
         if let Some(glyph) = mask(placed.key) {
             blend(pixmap, &glyph, placed);

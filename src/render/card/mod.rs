@@ -12,6 +12,7 @@
 //! [`cache`]d by content.
 
 pub mod cache;
+mod direct;
 pub mod fit;
 pub mod fonts;
 mod glyphs;
@@ -169,6 +170,15 @@ pub fn draw_card_cached(
 
 /// SVG text to a `WIDTH`×`HEIGHT` PNG, scaled to fill the card.
 pub fn rasterize(svg: &str) -> Result<Vec<u8>, CardError> {
+    let pixmap = match direct::draw(svg) {
+        Some(pixmap) => pixmap,
+        None => draw_with_usvg(svg)?,
+    };
+    encode_png(&pixmap).map_err(|e| CardError::Png(e.to_string()))
+}
+
+/// SVG text drawn by usvg (layout) and resvg (shapes), text from the glyph cache.
+fn draw_with_usvg(svg: &str) -> Result<tiny_skia::Pixmap, CardError> {
     let mut options = usvg::Options { fontdb: fonts::fonts().database.clone(), ..usvg::Options::default() };
     options.font_family = fonts::fonts().families.first().cloned().unwrap_or_default();
     // Only images inside the SVG (data: URLs) are drawn: a card never reads a
@@ -179,7 +189,7 @@ pub fn rasterize(svg: &str) -> Result<Vec<u8>, CardError> {
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
     glyphs::render(&tree, transform, &mut pixmap);
-    encode_png(&pixmap).map_err(|e| CardError::Png(e.to_string()))
+    Ok(pixmap)
 }
 
 /// A card has a few dozen colours (its fills and the anti-aliased edges of
@@ -190,7 +200,7 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError>
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_depth(png::BitDepth::Eight);
-    match palette(pixmap.pixels(), pixmap.width() as usize) {
+    match palette(pixmap.data(), pixmap.width() as usize) {
         Some((colours, indices)) => {
             // The pixmap is premultiplied: palette entries are demultiplied
             // here, once per colour rather than once per pixel.
@@ -226,43 +236,49 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError>
 
 /// The colours of a pixmap in order of first appearance (so the file is the
 /// same every time) and each pixel's index, or `None` beyond 256 colours.
+/// `data` is the pixmap's bytes, RGBA premultiplied, `width` pixels a row.
 ///
-/// This runs over every pixel of every new card. A row equal to the one
-/// above (most of a card's background) is copied whole; within a row the
-/// colour table is consulted only where the colour changes, so the loop is
-/// a comparison and a store per pixel.
-fn palette(pixels: &[PremultipliedColorU8], width: usize) -> Option<(Vec<PremultipliedColorU8>, Vec<u8>)> {
+/// This runs over every pixel of every new card, so it compares bytes, which
+/// the compiler does many at a time. A row equal to the one above (most of a
+/// card's background) is copied whole; within a row the pixels go by runs of
+/// one colour (the background between letters, the inside of a stroke),
+/// eight pixels a comparison, and the colour table is consulted once a run.
+fn palette(data: &[u8], width: usize) -> Option<(Vec<PremultipliedColorU8>, Vec<u8>)> {
+    const BLOCK: usize = 8;
     let mut colours: Vec<PremultipliedColorU8> = Vec::new();
     let mut table = ColourTable::default();
-    let mut indices: Vec<u8> = vec![0; pixels.len()];
-    let mut above: Option<&[PremultipliedColorU8]> = None;
-    let mut last: Option<(PremultipliedColorU8, u8)> = None;
-    for (y, row) in pixels.chunks_exact(width).enumerate() {
+    let mut indices: Vec<u8> = vec![0; data.len() / 4];
+    let mut above: Option<&[u8]> = None;
+    for (y, row) in data.chunks_exact(width * 4).enumerate() {
         let at = y * width;
         if above == Some(row) {
             indices.copy_within(at - width..at, at);
             continue;
         }
         above = Some(row);
-        for (slot, &pixel) in indices[at..at + width].iter_mut().zip(row) {
-            let index = match last {
-                Some((colour, index)) if colour == pixel => index,
-                _ => {
-                    let key = [pixel.red(), pixel.green(), pixel.blue(), pixel.alpha()];
-                    let index = match table.get(key) {
-                        Some(index) => index,
-                        None => {
-                            let index = u8::try_from(colours.len()).ok()?;
-                            colours.push(pixel);
-                            table.insert(key, index);
-                            index
-                        }
-                    };
-                    last = Some((pixel, index));
+        let mut start = 0;
+        while start < width {
+            let pixel: [u8; 4] = row[start * 4..start * 4 + 4].try_into().ok()?;
+            let block: [u8; 4 * BLOCK] = std::array::from_fn(|i| pixel[i % 4]);
+            let mut end = start + 1;
+            while end + BLOCK <= width && row[end * 4..(end + BLOCK) * 4] == block {
+                end += BLOCK;
+            }
+            while end < width && row[end * 4..end * 4 + 4] == pixel {
+                end += 1;
+            }
+            let index = match table.get(pixel) {
+                Some(index) => index,
+                None => {
+                    let index = u8::try_from(colours.len()).ok()?;
+                    let [red, green, blue, alpha] = pixel;
+                    colours.push(PremultipliedColorU8::from_rgba(red, green, blue, alpha)?);
+                    table.insert(pixel, index);
                     index
                 }
             };
-            *slot = index;
+            indices[at + start..at + end].fill(index);
+            start = end;
         }
     }
     Some((colours, indices))
@@ -327,20 +343,30 @@ mod tests {
         };
         // Two rows of three pixels; the second row repeats the first.
         let row = [grey(9), grey(1), grey(9)];
-        let (colours, indices) = palette(&[row, row].concat(), 3).unwrap();
+        let data = |pixels: &[PremultipliedColorU8]| -> Vec<u8> { bytes(pixels).concat() };
+        let (colours, indices) = palette(&data(&[row, row].concat()), 3).unwrap();
         assert_eq!(bytes(&colours), [[9, 9, 9, 255], [1, 1, 1, 255]]);
         assert_eq!(indices, [0, 1, 0, 0, 1, 0]);
         let many: Vec<PremultipliedColorU8> = (0..=256u32)
             .map(|i| PremultipliedColorU8::from_rgba((i % 256) as u8, 0, (i / 256) as u8, 255).unwrap())
             .collect();
-        assert!(palette(&many, 257).is_none());
+        assert!(palette(&data(&many), 257).is_none());
         // Runs of every length and rows that differ, checked against the plain per-pixel answer.
         let rows: Vec<PremultipliedColorU8> =
             [1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 1, 4, 4, 1, 1, 1].iter().map(|&c| grey(c)).collect();
-        let (colours, indices) = palette(&rows, 5).unwrap();
+        let (colours, indices) = palette(&data(&rows), 5).unwrap();
         let expected: Vec<u8> = rows.iter().map(|p| colours.iter().position(|c| c == p).unwrap() as u8).collect();
         assert_eq!(indices, expected);
         assert_eq!(bytes(&colours), [[1, 1, 1, 255], [2, 2, 2, 255], [3, 3, 3, 255], [4, 4, 4, 255]]);
+        // Runs longer than a block of eight, ending inside one and at the row's end.
+        let long: Vec<PremultipliedColorU8> = [(5, 11), (6, 1), (5, 9), (7, 9), (7, 17), (5, 8), (6, 5)]
+            .iter()
+            .flat_map(|&(c, n)| std::iter::repeat_n(grey(c), n))
+            .collect();
+        let (colours, indices) = palette(&data(&long), 30).unwrap();
+        let expected: Vec<u8> = long.iter().map(|p| colours.iter().position(|c| c == p).unwrap() as u8).collect();
+        assert_eq!(indices, expected);
+        assert_eq!(bytes(&colours), [[5, 5, 5, 255], [6, 6, 6, 255], [7, 7, 7, 255]]);
     }
 
     #[test]
