@@ -259,12 +259,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         if writer.has_previous() && !selected.is_empty() {
             scope.spawn(|| writer.prepare());
         }
-        render::render_selected_into(site, theme, &versions, &selected, site_files, &|output| {
-            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if let Err(error) = writer.put_output(&output) {
-                write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
-            }
-        })
+        render::render_selected_into(
+            site,
+            theme,
+            &versions,
+            &selected,
+            site_files,
+            render::CardBytes::LeftInCache,
+            &|output| {
+                rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Err(error) = writer.put_output(&output) {
+                    write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(error);
+                }
+            },
+        )
     })
     .map_err(BuildError::Content)?;
     if let Some(error) = write_error.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {

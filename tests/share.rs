@@ -353,6 +353,41 @@ fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
     }
 }
 
+/// A card in the output that is a copy of the cache's file, not a link to
+/// it (copied by a deploy tool, or built where links fail), is compared by
+/// its bytes: a full render leaves it untouched, and a card whose bytes
+/// differ is replaced by the cache's.
+#[cfg(unix)]
+#[test]
+fn a_card_copied_in_the_output_is_compared_by_its_bytes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = share_site();
+    let build = |site: &TestSite| verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    build(&site);
+    let cards: Vec<String> =
+        read_tree_bytes(&site.public()).into_keys().filter(|path| path.ends_with("/card.png")).collect();
+    let drawn = read_tree_bytes(&site.public());
+    let (copied, spoiled) = (site.public().join(&cards[0]), site.public().join(&cards[1]));
+    for (card, bytes) in [(&copied, drawn[&cards[0]].clone()), (&spoiled, b"\x89PNG\r\n\x1a\nnot this card".to_vec())] {
+        let copy = card.with_extension("copy");
+        fs::write(&copy, bytes).unwrap();
+        fs::rename(&copy, card).unwrap();
+    }
+    let copied_before = fs::metadata(&copied).unwrap();
+    // Without the build state every file is rendered again, each card taken from the cache unread.
+    for entry in fs::read_dir(site.path(".verdict-cache")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("build-") {
+            fs::remove_file(path).unwrap();
+        }
+    }
+    build(&site);
+    let copied_after = fs::metadata(&copied).unwrap();
+    assert_eq!(copied_before.ino(), copied_after.ino(), "the same bytes: the copy stays");
+    assert_eq!(copied_before.modified().unwrap(), copied_after.modified().unwrap());
+    assert!(fs::read(&spoiled).unwrap() == drawn[&cards[1]], "other bytes: the card is the cache's again");
+}
+
 #[test]
 fn a_card_shows_its_claims_words_so_an_edit_redraws_it_and_a_template_edit_redraws_all() {
     let site = share_site();

@@ -41,15 +41,27 @@ pub struct Output {
     /// Path inside the output folder, `/`-separated (`claims/x/index.html`).
     pub path: String,
     pub bytes: Vec<u8>,
-    /// A file that holds exactly `bytes` and never changes (a share card in
-    /// the card cache): the writer may hard-link it instead of writing a copy.
+    /// A file that holds exactly the output's bytes and never changes (a
+    /// share card in the card cache): the writer may hard-link it instead of
+    /// writing a copy.
     pub link: Option<PathBuf>,
+    /// The bytes were left unread in `link` (`bytes` is empty): a build that
+    /// links the file needs no copy of them ([`CardBytes::LeftInCache`]).
+    pub unread: bool,
 }
 
 impl Output {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Output {
-        Output { path: path.into(), bytes: bytes.into(), link: None }
+        Output { path: path.into(), bytes: bytes.into(), link: None, unread: false }
     }
+}
+
+/// Whether share cards found in the card cache are read into their
+/// [`Output`]s, or left in the cache's files for the writer to link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardBytes {
+    Read,
+    LeftInCache,
 }
 
 /// Problems found in a Markdown body, as diagnostics at their line and
@@ -101,7 +113,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagno
 /// already have been handed over.
 pub fn render_site_into(site: &Site, theme: &Theme, sink: &(dyn Fn(Output) + Sync)) -> Result<(), Vec<Diagnostic>> {
     let versions = languages::Versions::of(site);
-    render_selected_into(site, theme, &versions, &all_language_pages(site), SiteFiles::All, sink)
+    render_selected_into(site, theme, &versions, &all_language_pages(site), SiteFiles::All, CardBytes::Read, sink)
 }
 
 /// Every page of every language: (index in [`Site::languages`], page).
@@ -133,9 +145,11 @@ pub fn render_selected_into(
     versions: &languages::Versions,
     selected: &[(usize, PageId)],
     site_files: SiteFiles,
+    cards: CardBytes,
     sink: &(dyn Fn(Output) + Sync),
 ) -> Result<(), Vec<Diagnostic>> {
-    let card_cache = std::sync::Arc::new(card::cache::CardCache::in_site(&site.root));
+    let card_cache =
+        std::sync::Arc::new(card::cache::CardCache::in_site(&site.root).reading_hits(cards == CardBytes::Read));
     let renderers: Vec<Renderer> = site
         .languages()
         .map(|language| {

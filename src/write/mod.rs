@@ -234,17 +234,25 @@ impl Writer {
     /// bytes (the site's `static/` files go first and win). Unchanged files
     /// are left as they are.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        self.put_or_link(path, bytes, None)
+        self.put_or_link(path, bytes, None, false)
     }
 
     /// Adds one rendered file, as [`Writer::put`] does; a file the renderer
     /// says already holds its bytes (a cached share card) is hard-linked
     /// rather than copied, where the file system allows.
     pub fn put_output(&self, output: &Output) -> Result<(), WriteError> {
-        self.put_or_link(&output.path, &output.bytes, output.link.as_deref())
+        self.put_or_link(&output.path, &output.bytes, output.link.as_deref(), output.unread)
     }
 
-    fn put_or_link(&self, path: &str, bytes: &[u8], link: Option<&Path>) -> Result<(), WriteError> {
+    /// With `unread`, the bytes are `link`'s, read only where they are
+    /// needed: a cached card is compared by identity and linked, not copied.
+    fn put_or_link(&self, path: &str, bytes: &[u8], link: Option<&Path>, unread: bool) -> Result<(), WriteError> {
+        let contents = || -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+            match link {
+                Some(from) if unread => fs::read(from).map(std::borrow::Cow::Owned),
+                _ => Ok(std::borrow::Cow::Borrowed(bytes)),
+            }
+        };
         let relative = safe_relative(path).ok_or_else(|| {
             WriteError::Refused(format!("refusing to write `{path}`: it is not a path inside the output folder"))
         })?;
@@ -256,7 +264,7 @@ impl Writer {
             if self.live_manifest.contains(path) {
                 let unchanged = match link {
                     Some(from) if tree::same_file(from, &current) => true,
-                    _ => fs::read(&current).is_ok_and(|old| old == bytes),
+                    _ => fs::read(&current).is_ok_and(|old| contents().is_ok_and(|new| old == *new)),
                 };
                 if unchanged {
                     return Ok(());
@@ -278,7 +286,8 @@ impl Writer {
         }
         let linked = link.is_some_and(|from| tree::link_file(from, &target).is_ok());
         if !linked {
-            tree::replace_file(&target, bytes).map_err(io_error(&shown))?;
+            let bytes = contents().map_err(io_error(link.unwrap_or(&shown)))?;
+            tree::replace_file(&target, &bytes).map_err(io_error(&shown))?;
         }
         lock(&self.changed).push(path.to_string());
         Ok(())

@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::hash::Hasher;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -70,7 +71,11 @@ pub fn card_templates_digest<'a>(templates: impl Iterator<Item = (&'a str, &'a s
 pub struct CardCache {
     dir: Option<PathBuf>,
     used: Mutex<BTreeSet<String>>,
+    /// Whether [`CardCache::get`] reads the card, or only checks that it is one.
+    read_hits: bool,
 }
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 static TEMPORARY_FILES: AtomicU64 = AtomicU64::new(0);
 
@@ -82,7 +87,14 @@ impl CardCache {
         let dir = base.join("cards");
         let is_link = |path: &Path| fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let usable = !is_link(&base) && !is_link(&dir);
-        CardCache { dir: usable.then_some(dir), used: Mutex::new(BTreeSet::new()) }
+        CardCache { dir: usable.then_some(dir), used: Mutex::new(BTreeSet::new()), read_hits: true }
+    }
+
+    /// With `false`, [`CardCache::get`] leaves the cards it finds in their
+    /// files (a build links them into the output and needs no copy).
+    pub fn reading_hits(mut self, read: bool) -> CardCache {
+        self.read_hits = read;
+        self
     }
 
     /// The cache key of a card: `view` is the card's serialised view,
@@ -97,13 +109,20 @@ impl CardCache {
     }
 
     /// The card stored under `key`, if there is a whole one, with the file
-    /// that holds it.
-    pub fn get(&self, key: &str) -> Option<(Vec<u8>, PathBuf)> {
+    /// that holds it; the card is not read unless the cache reads hits.
+    pub fn get(&self, key: &str) -> Option<(Option<Vec<u8>>, PathBuf)> {
         self.remember(key);
         let path = self.dir.as_ref()?.join(format!("{key}.png"));
-        let bytes = fs::read(&path).ok()?;
         // Entries are renamed into place whole, but a file someone else put there may not be a PNG.
-        bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some((bytes, path))
+        let is_png = |start: &[u8]| start.starts_with(PNG_SIGNATURE);
+        if self.read_hits {
+            let bytes = fs::read(&path).ok()?;
+            return is_png(&bytes).then_some((Some(bytes), path));
+        }
+        let mut start = [0; PNG_SIGNATURE.len()];
+        let mut file = fs::File::open(&path).ok()?;
+        (file.metadata().ok()?.is_file() && file.read_exact(&mut start).is_ok() && is_png(&start))
+            .then_some((None, path))
     }
 
     /// Stores a card. Written to a temporary name and renamed, so that a
@@ -167,7 +186,9 @@ mod tests {
         fs::write(cards.join("notes.txt"), "mine").unwrap();
 
         let second = CardCache::in_site(root.path());
-        assert_eq!(second.get(&a), Some((png, cards.join(format!("{a}.png")))));
+        assert_eq!(second.get(&a), Some((Some(png), cards.join(format!("{a}.png")))));
+        let unread = CardCache::in_site(root.path()).reading_hits(false);
+        assert_eq!(unread.get(&a), Some((None, cards.join(format!("{a}.png")))), "found, left in its file");
         second.prune();
         assert!(cards.join(format!("{a}.png")).is_file());
         assert!(!cards.join(format!("{b}.png")).exists(), "an unused card is pruned");
@@ -200,5 +221,8 @@ mod tests {
         fs::create_dir_all(root.path().join(".verdict-cache/cards")).unwrap();
         fs::write(root.path().join(format!(".verdict-cache/cards/{key}.png")), "half a fi").unwrap();
         assert_eq!(CardCache::in_site(root.path()).get(&key), None);
+        assert_eq!(CardCache::in_site(root.path()).reading_hits(false).get(&key), None, "checked even unread");
+        fs::write(root.path().join(format!(".verdict-cache/cards/{key}.png")), "\u{89}PN").unwrap();
+        assert_eq!(CardCache::in_site(root.path()).reading_hits(false).get(&key), None, "too short");
     }
 }

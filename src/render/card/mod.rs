@@ -149,23 +149,29 @@ pub fn draw_card(theme: &Theme, card: &CardView) -> Result<Vec<u8>, CardError> {
     rasterize(&card_svg(theme, card)?)
 }
 
+/// A card from [`draw_card_cached`].
+#[derive(Debug)]
+pub enum Drawn {
+    /// The PNG, and the cache's file holding it, if there is one.
+    Png(Vec<u8>, Option<PathBuf>),
+    /// The cache's file holding the PNG, left unread (the cache does not read hits).
+    InFile(PathBuf),
+}
+
 /// Draws a card, taking it from `cache` when the same card was drawn before
-/// with the same templates and fonts. Returns the PNG and the cache's file
-/// holding it, if there is one.
-pub fn draw_card_cached(
-    theme: &Theme,
-    card: &CardView,
-    cache: &CardCache,
-) -> Result<(Vec<u8>, Option<PathBuf>), CardError> {
+/// with the same templates and fonts.
+pub fn draw_card_cached(theme: &Theme, card: &CardView, cache: &CardCache) -> Result<Drawn, CardError> {
     // Serialising a struct of strings cannot fail.
     let view = serde_json::to_vec(card).unwrap_or_default();
     let key = CardCache::key(&view, theme.card_digest);
-    if let Some((png, file)) = cache.get(&key) {
-        return Ok((png, Some(file)));
+    match cache.get(&key) {
+        Some((Some(png), file)) => return Ok(Drawn::Png(png, Some(file))),
+        Some((None, file)) => return Ok(Drawn::InFile(file)),
+        None => {}
     }
     let png = rasterize(&card_svg(theme, card)?)?;
     let file = cache.put(&key, &png);
-    Ok((png, file))
+    Ok(Drawn::Png(png, file))
 }
 
 /// SVG text to a `WIDTH`×`HEIGHT` PNG, scaled to fill the card.

@@ -124,7 +124,8 @@ impl Renderer<'_> {
         let path = format!("{}{}", site.prefix, PageId::Card(i).output_path(site));
         let view = CardView::new(site, &site.claims[i]);
         match card::draw_card_cached(self.theme, &view, &self.card_cache) {
-            Ok((bytes, link)) => Ok(Output { path, bytes, link }),
+            Ok(card::Drawn::Png(bytes, link)) => Ok(Output { path, bytes, link, unread: false }),
+            Ok(card::Drawn::InFile(file)) => Ok(Output { path, bytes: Vec::new(), link: Some(file), unread: true }),
             Err(error) => {
                 let file = describe_origin(&site.root, card::TEMPLATE, self.theme.templates.get(card::TEMPLATE));
                 Err(vec![Diagnostic::file_error(file, format!("cannot draw {path}: {error}"))])
