@@ -183,7 +183,7 @@ fn line(
     buffer.push_str(words);
     buffer.set_direction(harfrust::Direction::LeftToRight);
     buffer.guess_segment_properties();
-    let shaped = shaper.shape(buffer, harfrust::ShapeOptions::new());
+    let shaped = shaper.shape(buffer);
     let (infos, positions) = (shaped.glyph_infos(), shaped.glyph_positions());
     // A missing glyph would make usvg look for another font.
     if infos.iter().any(|info| info.glyph_id == 0) {

@@ -11,7 +11,12 @@
 use std::hash::Hasher;
 use std::sync::{Arc, OnceLock};
 
-use harfrust::{FontRef, ShapeOptions, Shaper, ShaperData, UnicodeBuffer};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use harfrust::{
+    script, Direction, FontRef, GlyphBuffer, Script, ShapeOptions, ShapePlan, Shaper, ShaperData, UnicodeBuffer,
+};
 use resvg::usvg::fontdb;
 use siphasher::sip128::{Hasher128, SipHasher13};
 use skrifa::charmap::Charmap;
@@ -130,14 +135,20 @@ impl CardFonts {
     }
 
     /// A shaper for each family at the weight nearest to `weight`.
-    pub fn shapers(&self, weight: u16) -> Vec<(Shaper<'static>, f32)> {
+    pub fn shapers(&self, weight: u16) -> Vec<FaceShaper> {
         (0..self.families.len())
             .filter_map(|family| {
-                let face =
-                    self.faces.iter().filter(|f| f.family == family).min_by_key(|f| f.weight.abs_diff(weight))?;
-                Some((face.shaper_data.shaper(&face.font).build(), face.units_per_em))
+                let face = (0..self.faces.len())
+                    .filter(|&i| self.faces[i].family == family)
+                    .min_by_key(|&i| self.faces[i].weight.abs_diff(weight))?;
+                Some(self.shaper(face))
             })
             .collect()
+    }
+
+    fn shaper(&self, face: usize) -> FaceShaper {
+        let Face { font, shaper_data, units_per_em, .. } = &self.faces[face];
+        FaceShaper { shaper: shaper_data.shaper(font).build(), units_per_em: *units_per_em, face }
     }
 }
 
@@ -145,28 +156,55 @@ impl CardFonts {
     /// A shaper for the face `id` of the database and the face's units per
     /// em, as usvg sets text in it; `None` for a face with variation axes
     /// (usvg would set those at the font size).
-    pub fn shaper_of(&self, id: fontdb::ID) -> Option<(Shaper<'static>, u16)> {
+    pub fn shaper_of(&self, id: fontdb::ID) -> Option<(FaceShaper, u16)> {
         use skrifa::MetadataProvider;
-        let face = self.faces.iter().find(|face| face.id == id)?;
-        if !face.font.axes().is_empty() {
+        let index = self.faces.iter().position(|face| face.id == id)?;
+        let font = &self.faces[index].font;
+        if !font.axes().is_empty() {
             return None;
         }
-        let units_per_em = face
-            .font
-            .metrics(skrifa::instance::Size::unscaled(), skrifa::instance::LocationRef::default())
-            .units_per_em;
-        Some((face.shaper_data.shaper(&face.font).build(), units_per_em))
+        let units_per_em =
+            font.metrics(skrifa::instance::Size::unscaled(), skrifa::instance::LocationRef::default()).units_per_em;
+        Some((self.shaper(index), units_per_em))
+    }
+}
+
+/// One card face, ready to shape text.
+pub struct FaceShaper {
+    shaper: Shaper<'static>,
+    units_per_em: f32,
+    /// The face's place among the card fonts.
+    face: usize,
+}
+
+impl FaceShaper {
+    /// Shapes `buffer`, whose direction and script are set, with default
+    /// features. Building a shaping plan costs more than shaping a word, and
+    /// a plan depends only on the face, the direction and the script, so the
+    /// plans are kept (per thread); the result is the same as without.
+    pub fn shape(&self, buffer: UnicodeBuffer) -> GlyphBuffer {
+        type Plans = HashMap<(usize, Direction, Option<Script>), ShapePlan>;
+        thread_local! {
+            static PLANS: RefCell<Plans> = RefCell::new(HashMap::new());
+        }
+        // `script()` says UNKNOWN for a buffer without one; guessing never sets UNKNOWN.
+        let script = Some(buffer.script()).filter(|s| *s != script::UNKNOWN);
+        let key = (self.face, buffer.direction(), script);
+        PLANS.with_borrow_mut(|plans| {
+            let plan = plans.entry(key).or_insert_with(|| ShapePlan::new(&self.shaper, key.1, key.2, None, &[]));
+            self.shaper.shape(buffer, ShapeOptions::new().plan(Some(plan)))
+        })
     }
 }
 
 /// The advance of `text` set in one font, in ems.
-pub fn advance(shaper: &(Shaper<'static>, f32), text: &str) -> f32 {
+pub fn advance(shaper: &FaceShaper, text: &str) -> f32 {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let shaped = shaper.0.shape(buffer, ShapeOptions::new());
+    let shaped = shaper.shape(buffer);
     let units: i64 = shaped.glyph_positions().iter().map(|p| i64::from(p.x_advance)).sum();
-    units as f32 / shaper.1
+    units as f32 / shaper.units_per_em
 }
 
 fn is_font_file(path: &str) -> bool {
