@@ -308,6 +308,12 @@ fn cards_are_byte_identical_from_build_to_build_and_reused_from_the_cache() {
     assert_eq!(read_tree_bytes(&cache).len(), 2);
 }
 
+/// Builds the site and returns the share cards of the output, by path.
+fn built_cards(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    read_tree_bytes(&site.public()).into_iter().filter(|(path, _)| path.ends_with("/card.png")).collect()
+}
+
 /// A card in the output is the cache's file under a second name (a hard
 /// link): a build into a new folder creates no file for a card it did not
 /// draw, and the card keeps the bytes and time it was drawn with.
@@ -316,10 +322,8 @@ fn cards_are_byte_identical_from_build_to_build_and_reused_from_the_cache() {
 fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
     use std::os::unix::fs::MetadataExt;
     let site = share_site();
-    let build = |site: &TestSite| verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
-    build(&site);
-    let cards: Vec<String> =
-        read_tree_bytes(&site.public()).into_keys().filter(|path| path.ends_with("/card.png")).collect();
+    let drawn = built_cards(&site);
+    let cards: Vec<&String> = drawn.keys().collect();
     assert_eq!(cards.len(), 2, "{cards:?}");
     let cache = site.path(".verdict-cache/cards");
     let entries: BTreeMap<u64, std::path::PathBuf> = fs::read_dir(&cache)
@@ -329,18 +333,17 @@ fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
             (fs::metadata(&path).unwrap().ino(), path)
         })
         .collect();
-    let drawn = read_tree_bytes(&site.public());
 
     // A new output folder, the cache kept.
     fs::remove_dir_all(site.public()).unwrap();
-    let fresh = build(&site);
+    let fresh = verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
     assert!(fresh.changed > 0, "{fresh:?}");
     for card in &cards {
         let output = site.public().join(card);
         let metadata = fs::metadata(&output).unwrap();
         let entry = entries.get(&metadata.ino()).unwrap_or_else(|| panic!("{card} is not a cache entry's file"));
         assert_eq!(fs::metadata(entry).unwrap().modified().unwrap(), metadata.modified().unwrap());
-        assert!(fs::read(&output).unwrap() == drawn[card], "{card} has other bytes than the card drawn first");
+        assert!(fs::read(&output).unwrap() == drawn[*card], "{card} has other bytes than the card drawn first");
     }
     // Pages are written, not linked.
     let page = fs::metadata(site.public().join(cards[0].replace("card.png", "index.html"))).unwrap();
@@ -349,7 +352,7 @@ fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
     // Deleting the cache leaves the output's cards whole (a link is a name, not the file).
     fs::remove_dir_all(site.path(".verdict-cache")).unwrap();
     for card in &cards {
-        assert!(fs::read(site.public().join(card)).unwrap() == drawn[card], "{card} lost its bytes");
+        assert!(fs::read(site.public().join(card)).unwrap() == drawn[*card], "{card} lost its bytes");
     }
 }
 
@@ -362,13 +365,10 @@ fn a_cached_card_is_hard_linked_into_a_new_output_folder_not_copied() {
 fn a_card_copied_in_the_output_is_compared_by_its_bytes() {
     use std::os::unix::fs::MetadataExt;
     let site = share_site();
-    let build = |site: &TestSite| verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
-    build(&site);
-    let cards: Vec<String> =
-        read_tree_bytes(&site.public()).into_keys().filter(|path| path.ends_with("/card.png")).collect();
-    let drawn = read_tree_bytes(&site.public());
-    let (copied, spoiled) = (site.public().join(&cards[0]), site.public().join(&cards[1]));
-    for (card, bytes) in [(&copied, drawn[&cards[0]].clone()), (&spoiled, b"\x89PNG\r\n\x1a\nnot this card".to_vec())] {
+    let drawn = built_cards(&site);
+    let cards: Vec<&String> = drawn.keys().collect();
+    let (copied, spoiled) = (site.public().join(cards[0]), site.public().join(cards[1]));
+    for (card, bytes) in [(&copied, drawn[cards[0]].clone()), (&spoiled, b"\x89PNG\r\n\x1a\nnot this card".to_vec())] {
         let copy = card.with_extension("copy");
         fs::write(&copy, bytes).unwrap();
         fs::rename(&copy, card).unwrap();
@@ -381,31 +381,27 @@ fn a_card_copied_in_the_output_is_compared_by_its_bytes() {
             fs::remove_file(path).unwrap();
         }
     }
-    build(&site);
+    verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
     let copied_after = fs::metadata(&copied).unwrap();
     assert_eq!(copied_before.ino(), copied_after.ino(), "the same bytes: the copy stays");
     assert_eq!(copied_before.modified().unwrap(), copied_after.modified().unwrap());
-    assert!(fs::read(&spoiled).unwrap() == drawn[&cards[1]], "other bytes: the card is the cache's again");
+    assert!(fs::read(&spoiled).unwrap() == drawn[cards[1]], "other bytes: the card is the cache's again");
 }
 
 #[test]
 fn a_card_shows_its_claims_words_so_an_edit_redraws_it_and_a_template_edit_redraws_all() {
     let site = share_site();
-    let cards = |site: &TestSite| -> BTreeMap<String, Vec<u8>> {
-        verdict::build(&site.options()).unwrap_or_else(|e| panic!("{}", describe(&e)));
-        read_tree_bytes(&site.public()).into_iter().filter(|(p, _)| p.ends_with("card.png")).collect()
-    };
-    let before = cards(&site);
+    let before = built_cards(&site);
     let text = fs::read_to_string(site.path("content/claims/agreed.md")).unwrap();
     site.write("content/claims/agreed.md", &text.replace("peace deal", "ceasefire"));
-    let edited = cards(&site);
+    let edited = built_cards(&site);
     assert!(edited["claims/agreed/card.png"] != before["claims/agreed/card.png"]);
     assert!(edited["claims/long/card.png"] == before["claims/long/card.png"]);
 
     let default_template =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/card.svg")).unwrap();
     site.write("templates/card.svg", &default_template.replace("#fdfcfa", "#e8f0ff"));
-    let restyled = cards(&site);
+    let restyled = built_cards(&site);
     for (path, bytes) in &restyled {
         assert!(*bytes != edited[path], "{path} was not redrawn after the template changed");
         let [r, g, b, _] = decode(bytes).pixels[600 * 1200 + 1100];
