@@ -178,7 +178,7 @@ fn line(
     anchor: Anchor,
     style: Style,
 ) -> Option<Vec<glyphs::Placed>> {
-    let (shaper, units_per_em) = fonts().shaper_of(face)?;
+    let shaper = fonts().shaper_of(face)?;
     let mut buffer = harfrust::UnicodeBuffer::new();
     buffer.push_str(words);
     buffer.set_direction(harfrust::Direction::LeftToRight);
@@ -189,7 +189,7 @@ fn line(
     if infos.iter().any(|info| info.glyph_id == 0) {
         return None;
     }
-    let scale = size / f32::from(units_per_em);
+    let scale = size / shaper.units_per_em();
     // Clusters: runs of glyphs from the same character(s).
     let mut clusters: Vec<(usize, usize, f32)> = Vec::new();
     let mut start = 0;
@@ -201,32 +201,31 @@ fn line(
     }
     let (mut left, mut right, mut advance) = (f32::INFINITY, f32::NEG_INFINITY, 0.0);
     for &(_, _, width) in &clusters {
-        let (from, to) = (advance + 0.0, advance + 0.0 + width - 0.0);
+        let (from, to) = (advance, advance + width);
         left = left.min(from).min(to);
         right = right.max(from).max(to);
         advance += width;
     }
     let width = right - left;
-    let mut pen = 0.0 - left
+    let mut pen = -left
         + match anchor {
             Anchor::Start => 0.0,
             Anchor::Middle => -width / 2.0,
             Anchor::End => -width,
         };
-    let span = Transform::default().pre_translate(x, y).pre_translate(0.0, 0.0);
+    let span = Transform::from_translate(x, y);
     let mut placed = Vec::with_capacity(infos.len());
     for &(start, end, width) in &clusters {
-        let cluster = Transform::default().pre_translate(pen + 0.0, 0.0);
+        let cluster = Transform::from_translate(pen, 0.0);
         let mut within = 0.0;
         for (info, position) in infos[start..end].iter().zip(&positions[start..end]) {
             let glyph = Transform::from_translate(within + position.x_offset as f32, -position.y_offset as f32);
             within += position.x_advance as f32;
-            let at = Transform::from_scale(1.0, 1.0).pre_concat(
-                span.pre_concat(cluster)
-                    .pre_concat(Transform::from_scale(scale, scale))
-                    .pre_concat(glyph)
-                    .pre_concat(Transform::from_scale(1.0, -1.0)),
-            );
+            let at = span
+                .pre_concat(cluster)
+                .pre_concat(Transform::from_scale(scale, scale))
+                .pre_concat(glyph)
+                .pre_concat(Transform::from_scale(1.0, -1.0));
             placed.push(glyphs::place(face, info.glyph_id, at, style)?);
         }
         pen += width;

@@ -8,11 +8,10 @@
 //! measures text with them (shaped by harfrust, as usvg does) so that long
 //! claims can be wrapped before drawing.
 
-use std::hash::Hasher;
-use std::sync::{Arc, OnceLock};
-
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::{Arc, OnceLock};
 
 use harfrust::{
     script, Direction, FontRef, GlyphBuffer, Script, ShapeOptions, ShapePlan, Shaper, ShaperData, UnicodeBuffer,
@@ -150,22 +149,14 @@ impl CardFonts {
         let Face { font, shaper_data, units_per_em, .. } = &self.faces[face];
         FaceShaper { shaper: shaper_data.shaper(font).build(), units_per_em: *units_per_em, face }
     }
-}
 
-impl CardFonts {
-    /// A shaper for the face `id` of the database and the face's units per
-    /// em, as usvg sets text in it; `None` for a face with variation axes
-    /// (usvg would set those at the font size).
-    pub fn shaper_of(&self, id: fontdb::ID) -> Option<(FaceShaper, u16)> {
+    /// A shaper for the face `id` of the database, as usvg sets text in it;
+    /// `None` for a face with variation axes (usvg would set those at the
+    /// font size).
+    pub fn shaper_of(&self, id: fontdb::ID) -> Option<FaceShaper> {
         use skrifa::MetadataProvider;
         let index = self.faces.iter().position(|face| face.id == id)?;
-        let font = &self.faces[index].font;
-        if !font.axes().is_empty() {
-            return None;
-        }
-        let units_per_em =
-            font.metrics(skrifa::instance::Size::unscaled(), skrifa::instance::LocationRef::default()).units_per_em;
-        Some((self.shaper(index), units_per_em))
+        self.faces[index].font.axes().is_empty().then(|| self.shaper(index))
     }
 }
 
@@ -178,6 +169,11 @@ pub struct FaceShaper {
 }
 
 impl FaceShaper {
+    /// The face's units per em, as `f32`.
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
     /// Shapes `buffer`, whose direction and script are set, with default
     /// features. Building a shaping plan costs more than shaping a word, and
     /// a plan depends only on the face, the direction and the script, so the
