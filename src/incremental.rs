@@ -222,12 +222,9 @@ pub fn plan(previous: &Previous, site: &Site, snapshots: &Snapshots, inputs: &[I
         .collect();
     // Every file kept must still be what that build wrote; a page touched by
     // hand is rendered again, a generated file touched by hand regenerates them all.
-    // When something will be written, the writer lists the whole output to
-    // mirror it: list it now and check against the listing. Otherwise one
-    // `stat` per file costs less than reading every folder.
-    if !render.is_empty() || site_files != SiteFiles::None {
-        live.list().ok()?;
-    }
+    // Checked against the output's listing, which the build makes while the
+    // content loads (and which the writer mirrors).
+    live.list().ok()?;
     let intact = |path: &String| {
         let recorded = previous.outputs.get(path);
         recorded.is_some() && live.stamp(path).as_ref() == recorded

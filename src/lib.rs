@@ -214,11 +214,18 @@ fn render_and_discard(prepared: &Prepared) -> Result<(), BuildError> {
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let output = options.output_dir();
-    // Refuse a dangerous output before doing any work.
-    write::check_output_dir(&options.root, &output, options.force).map_err(BuildError::Write)?;
-    let Prepared { loaded, site, theme, static_files, warnings } = prepare(options)?;
-    let (site, theme) = (&site, &theme);
+    // Refuses a dangerous output before doing any work.
     let writer = write::Writer::open(&options.root, &output, options.force).map_err(BuildError::Write)?;
+    // Whatever the build then does with a previous output, it needs that
+    // output's listing (to check the files it keeps, or to mirror them):
+    // list it while the content loads, which leaves a core idle at times.
+    let Prepared { loaded, site, theme, static_files, warnings } = std::thread::scope(|scope| {
+        if writer.has_previous() {
+            scope.spawn(|| writer.list());
+        }
+        prepare(options)
+    })?;
+    let (site, theme) = (&site, &theme);
     // Each static file is read once: written, and hashed for the next build's plan.
     let mut static_hashes = Vec::with_capacity(static_files.len());
     for (path, relative) in static_files {

@@ -282,3 +282,51 @@ fn a_spare_tree_changed_by_hand_is_not_trusted() {
         clean.keys().chain(output.keys()).filter(|p| clean.get(*p) != output.get(*p)).collect();
     assert!(differing.is_empty(), "the output differs from a clean build: {differing:?}");
 }
+
+#[test]
+fn changes_by_hand_in_folders_the_output_s_record_vouches_for_are_seen() {
+    let site = demo_copy();
+    build(&site, &[]);
+    // Folders changed an hour ago: old enough for the record to vouch for them.
+    let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(site.public()).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            fs::File::open(entry.path()).unwrap().set_modified(an_hour_ago).unwrap();
+        }
+    }
+    // A build with nothing to do records the output's folders.
+    let summary = build(&site, &[]);
+    assert_eq!(changed(&summary), 0, "{summary}");
+    let records: Vec<PathBuf> = fs::read_dir(site.path(".verdict-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".live.tree"))
+        .collect();
+    assert_eq!(records.len(), 1, "no record of the output in .verdict-cache");
+    let recorded = fs::read_to_string(&records[0]).unwrap();
+    assert!(recorded.lines().any(|l| l.starts_with("d\t") && !l.starts_with("d\t0\t")), "{recorded}");
+
+    // By hand: one's own files, in an existing folder and a new one; a page
+    // rewritten in place (its folder keeps its time); a page deleted.
+    let public = site.public();
+    fs::write(public.join("claims/russia-captured-pokrovsk/notes.txt"), "my notes").unwrap();
+    fs::create_dir(public.join("extra")).unwrap();
+    fs::write(public.join("extra/keep.txt"), "mine").unwrap();
+    let speakers = public.join("speakers/index.html");
+    let mut file = fs::OpenOptions::new().write(true).truncate(true).open(&speakers).unwrap();
+    std::io::Write::write_all(&mut file, b"tampered in place").unwrap();
+    drop(file);
+    fs::remove_file(public.join("topics/index.html")).unwrap();
+
+    for note in ["\nA first note.\n", "\nA second note.\n"] {
+        append(&site, "content/claims/russia-captured-pokrovsk.md", note);
+        build(&site, &[]);
+        let mut output = read_tree_bytes(&public);
+        assert_eq!(output.remove("claims/russia-captured-pokrovsk/notes.txt").as_deref(), Some(&b"my notes"[..]));
+        assert_eq!(output.remove("extra/keep.txt").as_deref(), Some(&b"mine"[..]));
+        let clean = clean_build(&site);
+        let differing: Vec<&String> =
+            clean.keys().chain(output.keys()).filter(|p| clean.get(*p) != output.get(*p)).collect();
+        assert!(differing.is_empty(), "the output differs from a clean build: {differing:?}");
+    }
+}

@@ -14,7 +14,8 @@
 //! root, and the next build mirrors the live output into it again: entries that
 //! are already right cost nothing, so a build that changes three files touches
 //! about three files, not the thousands of folders of a large site. The live
-//! output is listed once per build; the spare is not listed at all when the
+//! output is listed once per build, reading only the folders its record
+//! cannot vouch for ([`live`]); the spare is not listed at all when the
 //! record left beside it by the last swap still holds ([`tree::take_record`]).
 //! On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`.
 //!
@@ -25,6 +26,7 @@
 //! `content/`, or be a non-empty folder verdict did not create (unless the user
 //! says `--force`).
 
+mod live;
 mod tree;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -201,6 +203,9 @@ pub struct Writer {
     next: OnceLock<Result<NextTree, KeptError>>,
     /// Files in the live output that verdict did not write, found when preparing.
     foreign: Mutex<Vec<String>>,
+    /// Folder times from this one on are too recent to vouch for a folder's
+    /// names next time ([`live`]): two seconds before the writer opened.
+    recent: i128,
 }
 
 impl Writer {
@@ -227,6 +232,7 @@ impl Writer {
             spare,
             next: OnceLock::new(),
             foreign: Mutex::new(Vec::new()),
+            recent: tree::stamp_of_time(std::time::SystemTime::now()) - live::RECENT_NANOS,
         })
     }
 
@@ -302,9 +308,9 @@ impl Writer {
     fn listed(&self) -> &Result<Listing, KeptError> {
         self.listing.get_or_init(|| {
             let listed = if self.live {
-                Listing::of(&self.out)
+                Listing::of(&self.out, &self.live_record_path())
             } else {
-                Ok(Listing { entries: Vec::new(), files: HashMap::new() })
+                Ok(Listing { entries: Vec::new(), files: HashMap::new(), read: 0 })
             };
             listed.map_err(|e| KeptError::new(&self.shown, &e))
         })
@@ -316,13 +322,13 @@ impl Writer {
         self.listing().map(|_| ())
     }
 
-    /// Size and modification time of a file of the live output: from its
-    /// listing if it was made, from the file otherwise. An incremental build
-    /// checks with them that the files it keeps are still those it wrote.
+    /// Size and modification time of a file of the live output, from its
+    /// listing ([`Writer::list`] first; `None` without it). An incremental
+    /// build checks with them that the files it keeps are still those it wrote.
     pub fn stamp(&self, path: &str) -> Option<Stamp> {
         match self.listing.get() {
             Some(Ok(listing)) => listing.files.get(path).copied(),
-            _ => fs::symlink_metadata(self.out.join(path)).ok().map(|m| tree::stamp_of(&m)),
+            _ => None,
         }
     }
 
@@ -399,6 +405,11 @@ impl Writer {
         let removed: Vec<&String> = self.live_manifest.iter().filter(|p| !produced.contains(*p)).collect();
         let changed: HashSet<String> = std::mem::take(&mut *lock(&self.changed)).into_iter().collect();
         if self.live && changed.is_empty() && removed.is_empty() {
+            // The output as listed is the output now: record it if some of
+            // its folders had to be read.
+            if let Some(Ok(listing)) = self.listing.get().filter(|l| l.as_ref().is_ok_and(|l| l.read > 0)) {
+                let _ = live::write(&self.live_record_path(), &self.out, &listing.entries, false, self.recent);
+            }
             let stamps = if stamps { self.stamps(&produced, &changed) } else { Vec::new() };
             let paths = produced.into_iter().collect();
             return Ok(WriteReport { written: paths, changed: 0, removed: 0, kept: Vec::new(), stamps });
@@ -425,6 +436,8 @@ impl Writer {
         if self.live {
             let parent = self.out.parent().unwrap_or(Path::new("."));
             let aside = parent.join(format!("{}{}", tree::aside_prefix(&folder_name(&self.out)), std::process::id()));
+            // The output's record describes the tree about to leave it.
+            let _ = fs::remove_file(self.live_record_path());
             tree::exchange(root, &self.out, &aside).map_err(io_error(&self.shown))?;
             // `root` now holds the previous site: the spare for next time, or
             // a staging folder that is no longer needed.
@@ -437,6 +450,12 @@ impl Writer {
                         let _ = tree::write_record(&self.record_path(), spare, &listing.entries);
                     }
                 }
+            }
+            // The new output holds what the previous one was listed holding
+            // (it was mirrored from that listing), except in the folders this
+            // build changed, whose times are recent: record it so.
+            if let Some(Ok(listing)) = self.listing.get() {
+                let _ = live::write(&self.live_record_path(), &self.out, &listing.entries, true, self.recent);
             }
         } else {
             fs::rename(root, &self.out).map_err(io_error(&self.shown))?;
@@ -468,6 +487,13 @@ impl Writer {
     fn record_path(&self) -> PathBuf {
         let mut name = self.spare.clone().into_os_string();
         name.push(".tree");
+        PathBuf::from(name)
+    }
+
+    /// Where the record of the live output is kept, beside the spare's.
+    fn live_record_path(&self) -> PathBuf {
+        let mut name = self.spare.clone().into_os_string();
+        name.push(".live.tree");
         PathBuf::from(name)
     }
 }
@@ -522,17 +548,19 @@ struct Listing {
     entries: Vec<tree::Listed>,
     /// Stamps of its files, by output path.
     files: HashMap<String, Stamp>,
+    /// How many of its folders were read (the others, its record vouched for).
+    read: usize,
 }
 
 impl Listing {
-    fn of(out: &Path) -> io::Result<Listing> {
-        let entries = tree::scan(out)?;
+    fn of(out: &Path, record: &Path) -> io::Result<Listing> {
+        let (entries, read) = live::list(record, out)?;
         let files = entries
             .iter()
             .filter(|l| matches!(l.entry, tree::Entry::File(_)))
             .filter_map(|l| Some((slash_path(&l.path)?, l.stamp)))
             .collect();
-        Ok(Listing { entries, files })
+        Ok(Listing { entries, files, read })
     }
 }
 

@@ -8,9 +8,11 @@
 //! differs, and leaves unchanged files exactly as deploy tools last saw them.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
@@ -58,12 +60,15 @@ pub fn identity(path: &Path) -> Option<(u64, u64)> {
 
 /// The stamp of what `metadata` describes.
 pub fn stamp_of(metadata: &fs::Metadata) -> Stamp {
-    let nanos = match metadata.modified().map(|time| time.duration_since(std::time::UNIX_EPOCH)) {
-        Ok(Ok(after)) => after.as_nanos() as i128,
-        Ok(Err(before)) => -(before.duration().as_nanos() as i128),
-        Err(_) => 0,
-    };
-    (metadata.len(), nanos)
+    (metadata.len(), metadata.modified().map_or(0, stamp_of_time))
+}
+
+/// A time as a [`Stamp`] gives it: nanoseconds since the Unix epoch.
+pub fn stamp_of_time(time: std::time::SystemTime) -> i128 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    }
 }
 
 fn inode_of(metadata: &fs::Metadata) -> u64 {
@@ -83,10 +88,22 @@ fn inode_of(metadata: &fs::Metadata) -> u64 {
 /// entry described relative to its open folder (no path walked from the
 /// root), by a few threads.
 pub fn scan(root: &Path) -> io::Result<Vec<Listed>> {
-    if fs::symlink_metadata(root).is_err() {
-        return Ok(Vec::new());
-    }
-    own_pool(|| scan_folder(root, Path::new("")))?
+    scan_knowing(root, &|_, _| None).map(|(listed, _)| listed)
+}
+
+/// The names in a folder known without reading it, given the folder
+/// (relative to the tree's root) and its modification time: `None` when the
+/// folder must be read.
+pub type Known<'a> = dyn Fn(&Path, i128) -> Option<&'a [OsString]> + Sync + 'a;
+
+/// Lists `root` as [`scan`] does, but a folder whose names `known` gives is
+/// not read: each name is described by its path instead. Returns the entries
+/// and how many folders were read.
+pub fn scan_knowing(root: &Path, known: &Known) -> io::Result<(Vec<Listed>, usize)> {
+    let Ok(metadata) = fs::symlink_metadata(root) else { return Ok((Vec::new(), 0)) };
+    let read = AtomicUsize::new(0);
+    let listed = own_pool(|| scan_folder(root, Path::new(""), stamp_of(&metadata).1, known, &read))??;
+    Ok((listed, read.into_inner()))
 }
 
 /// Runs `work` in a small thread pool of its own, waited on from a plain
@@ -100,32 +117,60 @@ fn own_pool<T: Send>(work: impl FnOnce() -> T + Send) -> io::Result<T> {
         .map_err(|_| io::Error::other("listing the tree failed"))
 }
 
-fn scan_folder(folder: &Path, relative: &Path) -> io::Result<Vec<Listed>> {
+fn scan_folder(
+    folder: &Path,
+    relative: &Path,
+    time: i128,
+    known: &Known,
+    read: &AtomicUsize,
+) -> io::Result<Vec<Listed>> {
     use rayon::prelude::*;
-    let mut found = Vec::new();
+    let children = match known(relative, time).and_then(|names| described(folder, names)) {
+        Some(children) => children,
+        None => {
+            read.fetch_add(1, Ordering::Relaxed);
+            read_described(folder)?
+        }
+    };
+    let mut found = Vec::with_capacity(children.len());
     let mut folders = Vec::new();
-    for entry in fs::read_dir(folder)? {
-        let entry = entry?;
-        // Described relative to the open folder, not following links.
-        let metadata = match entry.metadata() {
-            Ok(metadata) => metadata,
-            // Gone since the folder was read: it is not there.
-            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(error),
-        };
-        let path = relative.join(entry.file_name());
+    for (name, metadata) in children {
+        let path = relative.join(&name);
+        let stamp = stamp_of(&metadata);
         let kind = if metadata.is_dir() { Entry::Dir } else { Entry::File(inode_of(&metadata)) };
         if kind == Entry::Dir {
-            folders.push((entry.path(), path.clone()));
+            folders.push((folder.join(&name), path.clone(), stamp.1));
         }
-        found.push(Listed { path, entry: kind, stamp: stamp_of(&metadata) });
+        found.push(Listed { path, entry: kind, stamp });
     }
     let below: Vec<io::Result<Vec<Listed>>> =
-        folders.par_iter().map(|(inner, relative)| scan_folder(inner, relative)).collect();
+        folders.par_iter().map(|(inner, relative, time)| scan_folder(inner, relative, *time, known, read)).collect();
     for listed in below {
         found.extend(listed?);
     }
     Ok(found)
+}
+
+/// The entries of `folder`, each described relative to the open folder,
+/// not following links.
+fn read_described(folder: &Path) -> io::Result<Vec<(OsString, fs::Metadata)>> {
+    let mut children = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let entry = entry?;
+        match entry.metadata() {
+            Ok(metadata) => children.push((entry.file_name(), metadata)),
+            // Gone since the folder was read: it is not there.
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(children)
+}
+
+/// The entries `names` of `folder`, described by their paths; `None` if
+/// one cannot be (the folder is read then).
+fn described(folder: &Path, names: &[OsString]) -> Option<Vec<(OsString, fs::Metadata)>> {
+    names.iter().map(|name| Some((name.clone(), fs::symlink_metadata(folder.join(name)).ok()?))).collect()
 }
 
 /// First line of a spare tree's record.
