@@ -19,12 +19,11 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::tree::{identity, scan_knowing, stamp_of, Entry, Listed};
+use super::tree::{identity, scan_knowing, stamp_of, write_lines, Entry, Listed};
 
 const HEADER: &str = "verdict live tree 1";
 
@@ -82,28 +81,27 @@ pub fn list(record: &Path, out: &Path) -> io::Result<(Vec<Listed>, usize)> {
 /// recorded: the output is simply read next time.
 pub fn write(record: &Path, out: &Path, listed: &[Listed], look: bool, recent: i128) -> io::Result<()> {
     use rayon::prelude::*;
-    let Some(mut text) = header(out) else { return Ok(()) };
+    let Some(header) = header(out) else { return Ok(()) };
     let settled = |time: i128| if time < recent { time } else { 0 };
-    let time_of = |entry: &Listed| match look {
-        true => fs::symlink_metadata(out.join(&entry.path)).map_or(0, |m| stamp_of(&m).1),
-        false => entry.stamp.1,
+    let root = stamp_of(&fs::symlink_metadata(out)?).1;
+    let times: Vec<i128> = if look {
+        listed
+            .par_iter()
+            .map(|entry| match entry.entry {
+                Entry::Dir => fs::symlink_metadata(out.join(&entry.path)).map_or(0, |m| stamp_of(&m).1),
+                Entry::File(_) => 0,
+            })
+            .collect()
+    } else {
+        listed.iter().map(|entry| entry.stamp.1).collect()
     };
-    let root = fs::symlink_metadata(out)?;
-    let times: Vec<i128> =
-        listed.par_iter().map(|entry| if entry.entry == Entry::Dir { time_of(entry) } else { 0 }).collect();
-    let _ = write!(text, "\nd\t{}\t\n", settled(stamp_of(&root).1));
-    for (entry, time) in listed.iter().zip(times) {
-        let Some(path) = entry.path.to_str().filter(|p| !p.is_empty() && !p.contains(['\n', '\t'])) else {
-            return Ok(());
-        };
-        let _ = match entry.entry {
-            Entry::Dir => writeln!(text, "d\t{}\t{path}", settled(time)),
-            Entry::File(_) => writeln!(text, "f\t0\t{path}"),
-        };
-    }
-    let temporary = record.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&temporary, text)?;
-    fs::rename(&temporary, record)
+    // The output folder itself first, as the folder with the empty path.
+    let root = std::iter::once(('d', settled(root), Path::new("")));
+    let entries = listed.iter().zip(times).map(|(entry, time)| match entry.entry {
+        Entry::Dir => ('d', settled(time), entry.path.as_path()),
+        Entry::File(_) => ('f', 0, entry.path.as_path()),
+    });
+    write_lines(record, &header, root.chain(entries))
 }
 
 /// The first line of a record of the output at `out`: that very folder.

@@ -180,15 +180,28 @@ const RECORD_HEADER: &str = "verdict spare tree 1";
 /// modification time), for [`take_record`] to use instead of scanning it.
 /// Writes nothing if a path cannot be recorded: the tree is scanned then.
 pub fn write_record(record: &Path, spare: &Path, listed: &[Listed]) -> io::Result<()> {
+    let Some(header) = record_header(spare) else { return Ok(()) };
+    let lines = listed.iter().map(|entry| match entry.entry {
+        Entry::Dir => ('d', entry.stamp.1, entry.path.as_path()),
+        Entry::File(inode) => ('f', i128::from(inode), entry.path.as_path()),
+    });
+    write_lines(record, &header, lines)
+}
+
+/// Writes a record of a tree: `header`, then one `kind<TAB>number<TAB>path`
+/// line per entry, through a temporary file renamed into place. Writes
+/// nothing if a path cannot be recorded (not UTF-8, or holding a tab or a
+/// line break): the tree is scanned then.
+pub fn write_lines<'a>(
+    record: &Path,
+    header: &str,
+    lines: impl Iterator<Item = (char, i128, &'a Path)>,
+) -> io::Result<()> {
     use std::fmt::Write as _;
-    let Some(mut text) = record_header(spare) else { return Ok(()) };
-    text.push('\n');
-    for entry in listed {
-        let Some(path) = entry.path.to_str().filter(|p| !p.contains(['\n', '\t'])) else { return Ok(()) };
-        let _ = match entry.entry {
-            Entry::Dir => writeln!(text, "d\t{}\t{path}", entry.stamp.1),
-            Entry::File(inode) => writeln!(text, "f\t{inode}\t{path}"),
-        };
+    let mut text = format!("{header}\n");
+    for (kind, number, path) in lines {
+        let Some(path) = path.to_str().filter(|p| !p.contains(['\n', '\t'])) else { return Ok(()) };
+        let _ = writeln!(text, "{kind}\t{number}\t{path}");
     }
     let temporary = record.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&temporary, text)?;
