@@ -120,6 +120,12 @@ pub struct Prepared {
 
 /// Load, model and theme: everything before rendering.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+    prepare_with(options, &load::FrontCache::none())
+}
+
+/// Like [`prepare`], with the front matter of unchanged files taken from
+/// `cache`, and what it parses stored there (for the caller to save).
+fn prepare_with(options: &BuildOptions, cache: &load::FrontCache) -> Result<Prepared, BuildError> {
     let root = &options.root;
     if !root.join("site.yaml").is_file() {
         return Err(BuildError::Usage(format!(
@@ -131,7 +137,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         Some(url) => Some(WebUrl::parse(url).map_err(|e| BuildError::Usage(format!("--base-url: {e}")))?),
         None => None,
     };
-    let loaded = load::load(root);
+    let loaded = load::load_with(root, cache);
     let (mut warnings, mut errors): (Vec<_>, Vec<_>) =
         loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Warning);
     let Some(loaded_site) = loaded.site else { return Err(BuildError::Content(errors)) };
@@ -219,12 +225,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // Whatever the build then does with a previous output, it needs that
     // output's listing (to check the files it keeps, or to mirror them):
     // list it while the content loads, which leaves a core idle at times.
+    let front_cache = load::FrontCache::in_site(&options.root);
     let Prepared { loaded, site, theme, static_files, warnings } = std::thread::scope(|scope| {
         if writer.has_previous() {
             scope.spawn(|| writer.list());
         }
-        prepare(options)
+        prepare_with(options, &front_cache)
     })?;
+    // Written once the build has succeeded; the cache's text is dropped now.
+    let front_cache = front_cache.finish();
     let (site, theme) = (&site, &theme);
     // Each static file is read once: written, and hashed for the next build's plan.
     let mut static_hashes = Vec::with_capacity(static_files.len());
@@ -289,7 +298,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // or removed either, the state still describes the output exactly.
     let rendered = rendered.into_inner();
     let state_may_stand = planned && rendered == 0;
-    let report = writer.finish(!state_may_stand).map_err(BuildError::Write)?;
+    let report = std::thread::scope(|scope| {
+        scope.spawn(|| front_cache.write());
+        writer.finish(!state_may_stand)
+    })
+    .map_err(BuildError::Write)?;
     if !state_may_stand || report.changed + report.removed > 0 {
         // It only saves work next time: failing to keep it is not an error.
         let _ = incremental::save(&options.root, &output_abs, key, inputs, &snapshots, report.stamps);

@@ -85,7 +85,7 @@ fn assert_located(site: &TestSite, diagnostics: &[verdict::Diagnostic]) -> Resul
         let file = std::fs::read(&diagnostic.path).map_err(|e| {
             TestCaseError::fail(format!("{}: cannot read the file it names: {e}", diagnostic.location()))
         })?;
-        let text = normalize(&String::from_utf8_lossy(&file));
+        let text = normalize(String::from_utf8_lossy(&file).into_owned());
         let lines: Vec<&str> = text.split('\n').collect();
         prop_assert!(diagnostic.path.starts_with(&site.root), "{}", diagnostic);
         prop_assert!(diagnostic.line <= lines.len(), "{diagnostic}\nline {} of {}", diagnostic.line, lines.len());
@@ -131,6 +131,47 @@ fn well_typed_sites_with_hostile_text_never_panic_hang_or_point_outside_their_fi
 #[test]
 fn hostile_sites_never_panic_hang_or_point_outside_their_files() {
     check(cases(32), generate::site(true), site_property);
+}
+
+/// Every front matter as loaded, and every problem found, in a comparable form.
+fn loaded_fronts(result: &verdict::load::LoadResult) -> String {
+    let mut shown = format!("{:?}\n", result.diagnostics);
+    if let Some(site) = &result.site {
+        let t = &site.translations;
+        let fronts = [
+            format!("{:?}", site.claims.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", site.speakers.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", site.sources.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", site.pages.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", t.claims.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", t.speakers.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", t.sources.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+            format!("{:?}", t.pages.iter().map(|f| (&f.relative_path, &f.front)).collect::<Vec<_>>()),
+        ];
+        shown.push_str(&fronts.join("\n"));
+    }
+    shown
+}
+
+/// The front matter cache gives what parsing gives: loaded twice through
+/// `.verdict-cache/front-matter` (the second time from it), a site loads
+/// exactly as it does without the cache, problems included.
+fn cache_property(files: Vec<(String, String)>) -> Result<(), TestCaseError> {
+    let site = write_site(&files);
+    let parsed = loaded_fronts(&verdict::load::load(&site.root));
+    for _ in 0..2 {
+        let cache = verdict::load::FrontCache::in_site(&site.root);
+        let cached = loaded_fronts(&verdict::load::load_with(&site.root, &cache));
+        cache.save();
+        prop_assert_eq!(&cached, &parsed);
+    }
+    Ok(())
+}
+
+#[test]
+fn the_front_matter_cache_loads_every_site_as_parsing_does() {
+    check(cases(32), generate::site(false), cache_property);
+    check(cases(16), generate::site(true), cache_property);
 }
 
 /// Nested lists and mappings in flow and block style, with brackets in

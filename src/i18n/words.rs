@@ -109,7 +109,7 @@ pub(super) fn layers(root: &Path, theme: &str, language: &str, problems: &mut Ve
 
 /// Parses one word file; every problem is reported, the good words kept.
 fn parse(shown: &str, text: &str, problems: &mut Vec<Diagnostic>) -> HashMap<String, Word> {
-    let text = crate::load::frontmatter::normalize(text);
+    let text = crate::load::frontmatter::normalize(text.to_string());
     let mut doc = Document::new(SourceText::new(shown, text.clone()), &text, 1);
     let (words, mut found) = doc.deserialize_partial::<HashMap<String, Word>>();
     problems.append(&mut found);

@@ -22,13 +22,16 @@ pub struct SplitError {
     pub message: String,
 }
 
-/// Removes a BOM and turns CRLF (and lone CR) into LF.
-pub fn normalize(text: &str) -> String {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Removes a BOM and turns CRLF (and lone CR) into LF. Most files have
+/// neither, and are returned as they came, without a copy.
+pub fn normalize(text: String) -> String {
+    const BOM: char = '\u{feff}';
     if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        text.strip_prefix(BOM).unwrap_or(&text).replace("\r\n", "\n").replace('\r', "\n")
+    } else if text.starts_with(BOM) {
+        text[BOM.len_utf8()..].to_string()
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -80,7 +83,7 @@ mod tests {
 
     #[test]
     fn accepts_bom_and_crlf() {
-        let text = normalize("\u{feff}---\r\ntitle: x\r\n---\r\nBody\r\n");
+        let text = normalize("\u{feff}---\r\ntitle: x\r\n---\r\nBody\r\n".to_string());
         let s = split(&text).unwrap();
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Body\n");

@@ -7,6 +7,7 @@
 //! `source:` slug exists is the model's business. Every problem is collected;
 //! the caller decides whether any of them is fatal.
 
+pub mod cache;
 pub mod confine;
 pub mod frontmatter;
 pub mod limits;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{display_path, Diagnostic, SourceText};
@@ -27,6 +29,7 @@ use crate::model::frontmatter::{
     ClaimFile, ClaimTranslationFile, PageFile, PageTranslationFile, SiteFile, SourceFile, SourceTranslationFile,
     SpeakerFile, SpeakerTranslationFile, TRANSLATABLE_KEYS,
 };
+pub use cache::FrontCache;
 pub use confine::{static_files, Confinement};
 pub use yaml::Document;
 
@@ -154,7 +157,7 @@ pub fn load_config(root: &Path) -> Result<(SiteFile, Document), Vec<Diagnostic>>
     let confinement = Confinement::new(root);
     let path = confinement.check(relative).map_err(|outside| vec![confinement.error(&outside)])?;
     let text = read_text(&path, &shown).map_err(|d| vec![d])?;
-    let normalized = frontmatter::normalize(&text);
+    let normalized = frontmatter::normalize(text);
     let mut doc = Document::new(SourceText::new(shown, normalized.clone()), &normalized, 1);
     let config = doc.deserialize::<SiteFile>()?;
     Ok((config, doc))
@@ -163,6 +166,12 @@ pub fn load_config(root: &Path) -> Result<(SiteFile, Document), Vec<Diagnostic>>
 /// Loads a whole site. `site.yaml` problems and every content problem are all
 /// collected; `site` is `None` only when `site.yaml` itself is unusable.
 pub fn load(root: &Path) -> LoadResult {
+    load_with(root, &FrontCache::none())
+}
+
+/// Like [`load`], taking the front matter of unchanged files from `cache`
+/// and storing there what it parses (the caller saves it).
+pub fn load_with(root: &Path, cache: &FrontCache) -> LoadResult {
     let mut diagnostics = Vec::new();
     let config = match load_config(root) {
         Ok(config) => Some(config),
@@ -183,9 +192,12 @@ pub fn load(root: &Path) -> LoadResult {
     // returns are parsed without checking each one again.
     let files = content_files(root, &mut diagnostics);
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
-        files.par_iter().map(|(kind, relative)| parse_confined(root, *kind, relative, &languages)).collect();
+        files.par_iter().map(|(kind, relative)| parse_confined(root, *kind, relative, &languages, cache)).collect();
 
-    let (mut claims, mut speakers, mut sources, mut pages) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Sized up front: growing a vector of 10,000 claims would hold two of them at once.
+    let of_kind = |wanted: ContentKind| files.iter().filter(|(kind, _)| *kind == wanted).count();
+    let mut claims = Vec::with_capacity(of_kind(ContentKind::Claim));
+    let (mut speakers, mut sources, mut pages) = (Vec::new(), Vec::new(), Vec::new());
     let mut translations = LoadedTranslations::default();
     for (parsed, mut problems) in parsed {
         diagnostics.append(&mut problems);
@@ -370,7 +382,7 @@ pub fn parse_file(
     if let Err(outside) = confinement.check(relative) {
         return (None, vec![confinement.error(&outside)]);
     }
-    parse_confined(root, kind, relative, languages)
+    parse_confined(root, kind, relative, languages, &FrontCache::none())
 }
 
 /// Parses one content file already known to lie inside the site root.
@@ -379,6 +391,7 @@ fn parse_confined(
     kind: ContentKind,
     relative: &Path,
     languages: &[String],
+    cache: &FrontCache,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     fn wrap<T>(
         result: (Option<Loaded<T>>, Vec<Diagnostic>),
@@ -393,26 +406,26 @@ fn parse_confined(
         let language = Some((slug.to_string(), code.to_string()));
         let language = language.as_ref();
         return match kind {
-            ContentKind::Claim => {
-                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Claim(f)))
-            }
-            ContentKind::Speaker => {
-                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Speaker(f)))
-            }
-            ContentKind::Source => {
-                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Source(f)))
-            }
+            ContentKind::Claim => wrap(parse_as(root, relative, language, &explain, cache), |f| {
+                Parsed::Translation(Translation::Claim(f))
+            }),
+            ContentKind::Speaker => wrap(parse_as(root, relative, language, &explain, cache), |f| {
+                Parsed::Translation(Translation::Speaker(f))
+            }),
+            ContentKind::Source => wrap(parse_as(root, relative, language, &explain, cache), |f| {
+                Parsed::Translation(Translation::Source(f))
+            }),
             ContentKind::Page => {
-                wrap(parse_as(root, relative, language, &explain), |f| Parsed::Translation(Translation::Page(f)))
+                wrap(parse_as(root, relative, language, &explain, cache), |f| Parsed::Translation(Translation::Page(f)))
             }
         };
     }
     let explain = |_: &str| None;
     match kind {
-        ContentKind::Claim => wrap(parse_as(root, relative, None, &explain), Parsed::Claim),
-        ContentKind::Speaker => wrap(parse_as(root, relative, None, &explain), Parsed::Speaker),
-        ContentKind::Source => wrap(parse_as(root, relative, None, &explain), Parsed::Source),
-        ContentKind::Page => wrap(parse_as(root, relative, None, &explain), Parsed::Page),
+        ContentKind::Claim => wrap(parse_as(root, relative, None, &explain, cache), Parsed::Claim),
+        ContentKind::Speaker => wrap(parse_as(root, relative, None, &explain, cache), Parsed::Speaker),
+        ContentKind::Source => wrap(parse_as(root, relative, None, &explain, cache), Parsed::Source),
+        ContentKind::Page => wrap(parse_as(root, relative, None, &explain, cache), Parsed::Page),
     }
 }
 
@@ -436,15 +449,16 @@ fn original_key(kind: ContentKind, path: &str, original: &Path) -> Option<(Strin
 /// optional keys, so that later checks still see it), and every problem.
 /// The caller has checked that the file lies inside the site root.
 /// `translation` is `(original slug, language)` for a translation file.
-fn parse_as<T: DeserializeOwned>(
+fn parse_as<T: DeserializeOwned + Serialize + PartialEq>(
     root: &Path,
     relative: &Path,
     translation: Option<&(String, String)>,
     explain: &yaml::Explain,
+    cache: &FrontCache,
 ) -> (Option<Loaded<T>>, Vec<Diagnostic>) {
     let shown = display_path(root, relative);
     let text = match read_text(&root.join(relative), &shown) {
-        Ok(text) => frontmatter::normalize(&text),
+        Ok(text) => frontmatter::normalize(text),
         Err(problem) => return (None, vec![problem]),
     };
     let split = match frontmatter::split(&text) {
@@ -455,7 +469,16 @@ fn parse_as<T: DeserializeOwned>(
     // second time would double the memory a large site needs.
     let source = SourceText::new(shown, &text[..text.len() - split.body.len()]);
     let mut doc = Document::new(source, split.yaml, split.yaml_first_line);
-    let (front, problems) = doc.deserialize_explained::<T>(explain);
+    let (front, problems) = match cache.get::<T>(split.yaml) {
+        Some(front) => (Some(front), Vec::new()),
+        None => {
+            let (front, problems) = doc.deserialize_explained::<T>(explain);
+            if let (Some(front), true) = (&front, problems.is_empty()) {
+                cache.put(split.yaml, front);
+            }
+            (front, problems)
+        }
+    };
     let (slug, language) = match translation {
         Some((slug, code)) => (slug.clone(), Some(code.clone())),
         None => (relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), None),

@@ -25,7 +25,9 @@ const MAX_PROBLEMS_PER_DOCUMENT: usize = 32;
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: SourceText,
-    yaml: String,
+    /// The YAML: where it lies in `source` (kept once, not copied), or,
+    /// when `source` does not hold it, its own copy.
+    yaml: YamlText,
     /// File line of the YAML's first line.
     first_line: usize,
     /// Positions of every node, indexed on first use: a valid file never
@@ -35,6 +37,13 @@ pub struct Document {
     /// required keys, replaced by a stand-in) so that the rest of the file could
     /// still be checked. Later checks skip them rather than report them twice.
     reported: HashSet<String>,
+}
+
+/// The YAML of a [`Document`].
+#[derive(Debug, Clone)]
+enum YamlText {
+    Within(std::ops::Range<usize>),
+    Own(String),
 }
 
 /// Explains an unknown key, given its path: `(message, help)`, or `None`
@@ -48,12 +57,24 @@ const PLACEHOLDERS: [&str; 3] = ["\"1970-01-01\"", "[]", "false"];
 
 impl Document {
     pub fn new(source: SourceText, yaml: &str, first_line: usize) -> Self {
-        Document { source, yaml: yaml.to_string(), first_line, locator: OnceLock::new(), reported: Default::default() }
+        let yaml = match source.text.find(yaml) {
+            Some(start) => YamlText::Within(start..start + yaml.len()),
+            None => YamlText::Own(yaml.to_string()),
+        };
+        Document { source, yaml, first_line, locator: OnceLock::new(), reported: Default::default() }
+    }
+
+    /// The YAML text.
+    fn yaml(&self) -> &str {
+        match &self.yaml {
+            YamlText::Within(range) => &self.source.text[range.clone()],
+            YamlText::Own(text) => text,
+        }
     }
 
     /// Positions of every node of the YAML.
     pub fn locator(&self) -> &Locator {
-        self.locator.get_or_init(|| Locator::new(&self.yaml))
+        self.locator.get_or_init(|| Locator::new(self.yaml()))
     }
 
     /// Whether the key at `path` had an invalid value that was already reported.
@@ -96,7 +117,7 @@ impl Document {
         explain: &Explain,
     ) -> (Option<T>, Vec<Diagnostic>) {
         // An empty front matter is an empty mapping: the author sees which keys are missing.
-        let yaml = if self.yaml.trim().is_empty() { "{}" } else { self.yaml.as_str() };
+        let yaml = if self.yaml().trim().is_empty() { "{}" } else { self.yaml() };
         // Bounded before the parsers see it: their time grows with the square of the depth.
         if let Err(too_deep) = check_nesting(yaml) {
             let pos = Pos { line: too_deep.line, column: too_deep.column };
@@ -175,11 +196,12 @@ impl Document {
     /// U+2029 as line breaks where editors do not (found by tests/properties.rs);
     /// its byte offset is exact.
     fn pos_at(&self, index: usize) -> Pos {
-        let mut index = index.min(self.yaml.len());
-        while !self.yaml.is_char_boundary(index) {
+        let yaml = self.yaml();
+        let mut index = index.min(yaml.len());
+        while !yaml.is_char_boundary(index) {
             index -= 1;
         }
-        let before = &self.yaml[..index];
+        let before = &yaml[..index];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Pos { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
     }
@@ -223,7 +245,7 @@ impl Document {
 
     fn syntax_error(&self, error: &serde_yaml::Error) -> Diagnostic {
         let pos = error.location().map(|l| self.pos_at(l.index()));
-        let explained = explain_syntax(&self.yaml, &error.to_string(), pos);
+        let explained = explain_syntax(self.yaml(), &error.to_string(), pos);
         // site.yaml is YAML from its first line; content files have front matter.
         let what = if self.first_line == 1 { "invalid YAML" } else { "invalid YAML in front matter" };
         let mut diagnostic = self.error_at(explained.at, format!("{what}: {}", explained.message));

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::values::{list_or_null, strict, Date, Link, OneOrMany, VerdictKey, WebUrl};
 use super::verdict::VerdictEntry;
@@ -75,7 +75,7 @@ pub struct OrganizationFile {
 }
 
 /// `content/claims/SLUG.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimFile {
     #[serde(deserialize_with = "strict::string")]
@@ -113,7 +113,7 @@ pub struct ClaimFile {
 }
 
 /// One entry of `supporting` or `contradicting`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitationFile {
     #[serde(default, deserialize_with = "strict::option")]
@@ -137,7 +137,7 @@ pub struct CitationFile {
 }
 
 /// One entry of `corrections`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionFile {
     pub date: Date,
@@ -148,7 +148,7 @@ pub struct CorrectionFile {
 /// Whether a speaker is a person or an organisation (ClaimReview's
 /// `itemReviewed.author` type). Not in the spec's key list; optional, and
 /// `person` when absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum SpeakerKind {
     #[default]
@@ -157,7 +157,7 @@ pub enum SpeakerKind {
 }
 
 /// `content/speakers/SLUG.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerFile {
     #[serde(deserialize_with = "strict::string")]
@@ -175,7 +175,7 @@ pub struct SpeakerFile {
 }
 
 /// `content/sources/SLUG.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFile {
     #[serde(deserialize_with = "strict::string")]
@@ -195,7 +195,7 @@ pub struct SourceFile {
 }
 
 /// `content/pages/SLUG.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFile {
     #[serde(deserialize_with = "strict::string")]
@@ -208,7 +208,7 @@ pub struct PageFile {
 }
 
 /// `content/claims/SLUG.CODE.md`: a claim's words in another language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimTranslationFile {
     #[serde(default, deserialize_with = "strict::option")]
@@ -226,7 +226,7 @@ pub struct ClaimTranslationFile {
 }
 
 /// `content/speakers/SLUG.CODE.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerTranslationFile {
     #[serde(default, deserialize_with = "strict::option")]
@@ -238,7 +238,7 @@ pub struct SpeakerTranslationFile {
 }
 
 /// `content/sources/SLUG.CODE.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceTranslationFile {
     #[serde(default, deserialize_with = "strict::option")]
@@ -250,7 +250,7 @@ pub struct SourceTranslationFile {
 }
 
 /// `content/pages/SLUG.CODE.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageTranslationFile {
     #[serde(default, deserialize_with = "strict::option")]

@@ -179,6 +179,13 @@ impl<'de> Deserialize<'de> for VerdictKey {
     }
 }
 
+/// Written as the string it was read from (the front matter cache stores it so).
+impl Serialize for VerdictKey {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 /// A string or a list of strings (`author: Jane` or `author: [Jane, Ali]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OneOrMany(pub Vec<String>);
@@ -206,6 +213,13 @@ impl<'de> Deserialize<'de> for OneOrMany {
             }
         }
         deserializer.deserialize_any(ListVisitor)
+    }
+}
+
+/// Written as a list, which reads back as the same value.
+impl Serialize for OneOrMany {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
     }
 }
 
@@ -277,6 +291,17 @@ pub enum Link {
 impl<'de> Deserialize<'de> for Link {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(CheckedStr("a path inside the site or an http(s) URL", Link::parse))
+    }
+}
+
+/// Written as the URL or the path (without its leading `/`), which read back
+/// as the same link.
+impl Serialize for Link {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Link::Url(url) => url.serialize(serializer),
+            Link::SitePath(path) => serializer.serialize_str(path),
+        }
     }
 }
 
