@@ -94,7 +94,9 @@ impl FrontCache {
         let path = base.join(FILE);
         let is_link = |path: &Path| fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let path = (!is_link(&base) && !is_link(&path)).then_some(path);
-        let text = path.as_ref().and_then(|p| fs::read_to_string(p).ok()).unwrap_or_default();
+        // Only a regular file is read (a FIFO put there would block the build).
+        let readable = path.as_ref().filter(|p| fs::symlink_metadata(p).is_ok_and(|m| m.is_file()));
+        let text = readable.and_then(|p| fs::read_to_string(p).ok()).unwrap_or_default();
         let entries = parse(&text);
         FrontCache {
             path,
@@ -463,6 +465,21 @@ mod tests {
         let cache = FrontCache::in_site(site.path());
         assert_eq!(cache.get::<Lossy>("value: 5\n"), None);
         assert_eq!(cache.get::<Lossy>("value: 0\n"), Some(Lossy { value: 0 }));
+    }
+
+    #[test]
+    fn a_cache_file_that_is_not_a_regular_file_is_not_read() {
+        let site = demo_site();
+        fs::create_dir_all(site.path().join(CACHE_DIR)).unwrap();
+        let fifo = site.path().join(CACHE_DIR).join(FILE);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        // Reading the FIFO would wait for a writer forever: a thread, so that the test fails instead.
+        let root = site.path().to_path_buf();
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(FrontCache::in_site(&root).entries.len()));
+        let entries = receive.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(entries, Ok(0), "the FIFO was opened");
     }
 
     #[test]
