@@ -120,7 +120,7 @@ pub struct Prepared {
 
 /// Load, model and theme: everything before rendering.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
-    prepare_with(options, &load::FrontCache::none())
+    prepare_with(options, &load::FrontCache::default())
 }
 
 /// Like [`prepare`], with the front matter of unchanged files taken from

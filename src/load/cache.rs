@@ -35,7 +35,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::write::CACHE_DIR;
+use crate::write::{lock, CACHE_DIR};
 
 /// The cache's file name under `.verdict-cache/`.
 const FILE: &str = "front-matter";
@@ -67,8 +67,9 @@ fn schema() -> &'static str {
     })
 }
 
-/// The front matter cache of one site, for one load.
-#[derive(Debug)]
+/// The front matter cache of one site, for one load. The default holds
+/// nothing and is never written (for commands that must not write).
+#[derive(Debug, Default)]
 pub struct FrontCache {
     /// `None` when the cache is off (`.verdict-cache` is a link).
     path: Option<PathBuf>,
@@ -100,26 +101,10 @@ impl FrontCache {
         let entries = parse(&text);
         FrontCache {
             path,
-            text,
             current: entries.is_some(),
             entries: entries.unwrap_or_default(),
-            used: Mutex::new(Vec::new()),
-            fresh: Mutex::new(Vec::new()),
-            damaged: AtomicBool::new(false),
-        }
-    }
-
-    /// A cache that holds nothing and is never written (for tests and for
-    /// commands that must not write).
-    pub fn none() -> FrontCache {
-        FrontCache {
-            path: None,
-            text: String::new(),
-            entries: HashMap::new(),
-            current: false,
-            used: Mutex::new(Vec::new()),
-            fresh: Mutex::new(Vec::new()),
-            damaged: AtomicBool::new(false),
+            text,
+            ..FrontCache::default()
         }
     }
 
@@ -268,10 +253,6 @@ fn json_check(json: &str) -> u64 {
     hasher.finish128().h1
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// Writes a file whole: to a temporary name beside it, then renamed over it.
 fn write_whole(
     path: &Path,
@@ -347,8 +328,15 @@ mod tests {
         all.concat()
     }
 
+    /// The cache file of the site at `root`, and its text.
+    fn cache_file(root: &Path) -> (PathBuf, String) {
+        let path = root.join(CACHE_DIR).join(FILE);
+        let text = fs::read_to_string(&path).unwrap();
+        (path, text)
+    }
+
     fn cache_lines(root: &Path) -> Vec<String> {
-        fs::read_to_string(root.join(CACHE_DIR).join(FILE)).unwrap().lines().map(str::to_string).collect()
+        cache_file(root).1.lines().map(str::to_string).collect()
     }
 
     #[test]
@@ -386,8 +374,7 @@ mod tests {
     fn a_damaged_entry_is_parsed_again_and_the_file_rewritten() {
         let site = demo_site();
         let (parsed, _) = load(site.path());
-        let path = site.path().join(CACHE_DIR).join(FILE);
-        let text = fs::read_to_string(&path).unwrap();
+        let (path, text) = cache_file(site.path());
         // The same length and still valid JSON, with another verdict: only the check tells.
         let damaged = text.replacen("\"verdict\":\"half-true\"", "\"verdict\":\"true-half\"", 1);
         assert_ne!(damaged, text);
@@ -402,8 +389,7 @@ mod tests {
     fn a_cache_written_by_other_code_is_not_used() {
         let site = demo_site();
         let (parsed, _) = load(site.path());
-        let path = site.path().join(CACHE_DIR).join(FILE);
-        let text = fs::read_to_string(&path).unwrap();
+        let (path, text) = cache_file(site.path());
         let (_, entries) = text.split_once('\n').unwrap();
         fs::write(&path, format!("verdict front matter 1 0.0.0 0\n{entries}")).unwrap();
         let (loaded, hits) = load(site.path());
@@ -416,8 +402,7 @@ mod tests {
     fn unused_entries_are_dropped_once_they_are_many() {
         let site = demo_site();
         load(site.path());
-        let path = site.path().join(CACHE_DIR).join(FILE);
-        let text = fs::read_to_string(&path).unwrap();
+        let (path, text) = cache_file(site.path());
         let stale = |count: u128| -> String {
             (0..count)
                 .map(|i| {
@@ -440,8 +425,7 @@ mod tests {
     fn half_a_line_left_by_a_crash_is_skipped() {
         let site = demo_site();
         let (parsed, _) = load(site.path());
-        let path = site.path().join(CACHE_DIR).join(FILE);
-        let text = fs::read_to_string(&path).unwrap();
+        let (path, text) = cache_file(site.path());
         let cut = text.trim_end().rfind('\n').unwrap() + 60;
         fs::write(&path, &text[..cut]).unwrap();
         let (loaded, hits) = load(site.path());

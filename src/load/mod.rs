@@ -166,7 +166,7 @@ pub fn load_config(root: &Path) -> Result<(SiteFile, Document), Vec<Diagnostic>>
 /// Loads a whole site. `site.yaml` problems and every content problem are all
 /// collected; `site` is `None` only when `site.yaml` itself is unusable.
 pub fn load(root: &Path) -> LoadResult {
-    load_with(root, &FrontCache::none())
+    load_with(root, &FrontCache::default())
 }
 
 /// Like [`load`], taking the front matter of unchanged files from `cache`
@@ -382,7 +382,7 @@ pub fn parse_file(
     if let Err(outside) = confinement.check(relative) {
         return (None, vec![confinement.error(&outside)]);
     }
-    parse_confined(root, kind, relative, languages, &FrontCache::none())
+    parse_confined(root, kind, relative, languages, &FrontCache::default())
 }
 
 /// Parses one content file already known to lie inside the site root.

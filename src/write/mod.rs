@@ -487,6 +487,6 @@ fn stable_hash(path: &Path) -> u64 {
 }
 
 /// A poisoned lock only means another thread panicked; its data is still whole.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
